@@ -107,7 +107,7 @@ enum Event {
 }
 
 fn run_stream<P: Policy>(plan: &Plan, seed: u64, make: &impl Fn(usize) -> P) {
-    let mut rng = SplitMix64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xC0FF_EE);
+    let mut rng = SplitMix64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x00C0_FFEE);
     let initial_capacity = 1 + (rng.next() % u64::from(plan.id_space)) as usize;
     let mut policy = make(initial_capacity);
     let mut twin = make(initial_capacity);

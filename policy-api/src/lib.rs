@@ -40,7 +40,7 @@
 //! accessing or removing one that is not resident) is a caller bug: policies check it with
 //! `debug_assert!` and may otherwise misorder entries, but never cause undefined behaviour.
 //!
-//! The [`conformance`] module (feature `conformance`) checks these invariants on random event
+//! The `conformance` module (feature `conformance`) checks these invariants on random event
 //! streams; every policy crate runs it in its tests.
 //!
 //! # Examples
@@ -89,7 +89,7 @@ pub use violation::InvariantViolation;
 /// An eviction policy: orders resident entries and names the next victim.
 ///
 /// See the [crate docs](crate) for the invariants every implementation upholds; the
-/// [`conformance`](crate::conformance) kit checks them.
+/// `conformance` kit (feature `conformance`) checks them.
 pub trait Policy: Clone + std::fmt::Debug {
     /// Iterator over resident ids from the next victim to the most protected entry.
     type Iter<'a>: Iterator<Item = EntryId> + 'a

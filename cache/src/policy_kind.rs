@@ -1,0 +1,460 @@
+//! Run-time policy choice: [`PolicyKind`] (a name), [`AnyPolicy`] (a policy that dispatches to
+//! the chosen one) and [`DynCache`].
+//!
+//! Compiled when at least one policy feature is on. A new policy (W-TinyLFU, feature
+//! `tinylfu`) adds a `PolicyKind` variant, an `AnyPolicy` variant, an `AnyPolicyIter` variant,
+//! a line in [`PolicyKind::ALL`] and [`PolicyKind::name`], and an arm in `dispatch!`.
+
+use crate::builder::CacheBuilder;
+use crate::cache::Cache;
+use crate::error::Error;
+use crate::hasher::DefaultHashBuilder;
+use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
+#[cfg(feature = "lfu")]
+use clientcache_policy_lfu::LfuPolicy;
+#[cfg(feature = "lru")]
+use clientcache_policy_lru::LruPolicy;
+use std::fmt;
+use std::str::FromStr;
+
+/// A cache whose policy is chosen at run time ([`CacheBuilder::policy`],
+/// [`CacheBuilder::policy_name`]).
+///
+/// # Examples
+///
+/// ```
+/// use clientcache::{Cache, DynCache, PolicyKind};
+///
+/// let cache: DynCache<&str, u32> = Cache::builder().policy(PolicyKind::Lfu).build()?;
+/// cache.insert("a", 1)?;
+/// assert_eq!(cache.policy_name(), "LFU");
+/// # Ok::<(), clientcache::Error>(())
+/// ```
+pub type DynCache<K, V, S = DefaultHashBuilder> = Cache<K, V, AnyPolicy, S>;
+
+/// The name of a compiled-in eviction policy.
+///
+/// Parses case-insensitively from its name (`"LRU"`, `"lru"`, `"Lfu"`); displays as the
+/// canonical name. The default is LRU (as boto3-client-cache), or the first compiled-in policy.
+///
+/// # Examples
+///
+/// ```
+/// use clientcache::PolicyKind;
+///
+/// let kind: PolicyKind = "lfu".parse()?;
+/// assert_eq!(kind, PolicyKind::Lfu);
+/// assert_eq!(kind.to_string(), "LFU");
+/// let err = "fifo".parse::<PolicyKind>().unwrap_err();
+/// assert!(err.to_string().contains("available: LRU, LFU"));
+/// # Ok::<(), clientcache::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyKind {
+    /// Least recently used: [`LruPolicy`] (feature `lru`).
+    #[cfg(feature = "lru")]
+    Lru,
+    /// Least frequently used, LRU among equals: [`LfuPolicy`] (feature `lfu`).
+    #[cfg(feature = "lfu")]
+    Lfu,
+}
+
+impl PolicyKind {
+    /// Every compiled-in policy, the default first.
+    pub const ALL: &'static [PolicyKind] = &[
+        #[cfg(feature = "lru")]
+        PolicyKind::Lru,
+        #[cfg(feature = "lfu")]
+        PolicyKind::Lfu,
+    ];
+
+    /// Every compiled-in policy, the default first ([`PolicyKind::ALL`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::PolicyKind;
+    ///
+    /// let names: Vec<&str> = PolicyKind::all().iter().map(|k| k.name()).collect();
+    /// assert_eq!(names, ["LRU", "LFU"]);
+    /// ```
+    pub const fn all() -> &'static [PolicyKind] {
+        Self::ALL
+    }
+
+    /// The canonical name, as [`Policy::name`] returns it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::PolicyKind;
+    ///
+    /// assert_eq!(PolicyKind::Lru.name(), "LRU");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            #[cfg(feature = "lru")]
+            PolicyKind::Lru => "LRU",
+            #[cfg(feature = "lfu")]
+            PolicyKind::Lfu => "LFU",
+        }
+    }
+}
+
+impl Default for PolicyKind {
+    /// LRU when compiled in, else the first compiled-in policy.
+    fn default() -> Self {
+        PolicyKind::ALL[0]
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for PolicyKind {
+    type Err = Error;
+
+    /// Case-insensitive, ignoring surrounding whitespace; an unknown name, or one whose feature
+    /// is off, is [`Error::UnknownPolicy`] listing the available names.
+    fn from_str(name: &str) -> Result<Self, Error> {
+        let trimmed = name.trim();
+        PolicyKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.name().eq_ignore_ascii_case(trimmed))
+            .ok_or_else(|| Error::UnknownPolicy {
+                name: name.to_string(),
+                available: PolicyKind::ALL.iter().map(|kind| kind.name()).collect(),
+            })
+    }
+}
+
+/// A policy chosen at run time: dispatches each [`Policy`] call to the wrapped one.
+///
+/// # Examples
+///
+/// ```
+/// use clientcache::{AnyPolicy, Policy, PolicyKind};
+///
+/// let policy = AnyPolicy::new(PolicyKind::Lfu);
+/// assert_eq!(policy.name(), "LFU");
+/// assert_eq!(policy.kind(), PolicyKind::Lfu);
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum AnyPolicy {
+    /// [`LruPolicy`].
+    #[cfg(feature = "lru")]
+    Lru(LruPolicy),
+    /// [`LfuPolicy`].
+    #[cfg(feature = "lfu")]
+    Lfu(LfuPolicy),
+}
+
+impl AnyPolicy {
+    /// An empty policy of kind `kind`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{AnyPolicy, Policy, PolicyKind};
+    ///
+    /// assert!(AnyPolicy::new(PolicyKind::Lru).is_empty());
+    /// ```
+    pub fn new(kind: PolicyKind) -> Self {
+        match kind {
+            #[cfg(feature = "lru")]
+            PolicyKind::Lru => AnyPolicy::Lru(LruPolicy::default()),
+            #[cfg(feature = "lfu")]
+            PolicyKind::Lfu => AnyPolicy::Lfu(LfuPolicy::default()),
+        }
+    }
+
+    /// Which policy this is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{AnyPolicy, PolicyKind};
+    ///
+    /// assert_eq!(AnyPolicy::default().kind(), PolicyKind::default());
+    /// ```
+    pub fn kind(&self) -> PolicyKind {
+        match self {
+            #[cfg(feature = "lru")]
+            AnyPolicy::Lru(_) => PolicyKind::Lru,
+            #[cfg(feature = "lfu")]
+            AnyPolicy::Lfu(_) => PolicyKind::Lfu,
+        }
+    }
+}
+
+impl Default for AnyPolicy {
+    /// The default kind's policy ([`PolicyKind::default`]).
+    fn default() -> Self {
+        AnyPolicy::new(PolicyKind::default())
+    }
+}
+
+impl From<PolicyKind> for AnyPolicy {
+    fn from(kind: PolicyKind) -> Self {
+        AnyPolicy::new(kind)
+    }
+}
+
+#[cfg(feature = "lru")]
+impl From<LruPolicy> for AnyPolicy {
+    fn from(policy: LruPolicy) -> Self {
+        AnyPolicy::Lru(policy)
+    }
+}
+
+#[cfg(feature = "lfu")]
+impl From<LfuPolicy> for AnyPolicy {
+    fn from(policy: LfuPolicy) -> Self {
+        AnyPolicy::Lfu(policy)
+    }
+}
+
+/// [`AnyPolicy`]'s iterator: the wrapped policy's, from the next victim on.
+#[non_exhaustive]
+pub enum AnyPolicyIter<'a> {
+    /// [`LruPolicy`]'s iterator.
+    #[cfg(feature = "lru")]
+    Lru(<LruPolicy as Policy>::Iter<'a>),
+    /// [`LfuPolicy`]'s iterator.
+    #[cfg(feature = "lfu")]
+    Lfu(<LfuPolicy as Policy>::Iter<'a>),
+}
+
+impl Iterator for AnyPolicyIter<'_> {
+    type Item = EntryId;
+
+    #[inline]
+    fn next(&mut self) -> Option<EntryId> {
+        match self {
+            #[cfg(feature = "lru")]
+            AnyPolicyIter::Lru(iter) => iter.next(),
+            #[cfg(feature = "lfu")]
+            AnyPolicyIter::Lfu(iter) => iter.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            #[cfg(feature = "lru")]
+            AnyPolicyIter::Lru(iter) => iter.size_hint(),
+            #[cfg(feature = "lfu")]
+            AnyPolicyIter::Lfu(iter) => iter.size_hint(),
+        }
+    }
+}
+
+impl fmt::Debug for AnyPolicyIter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnyPolicyIter").finish_non_exhaustive()
+    }
+}
+
+/// `dispatch!(self, p => expr)`: evaluates `expr` with `p` bound to the wrapped policy.
+macro_rules! dispatch {
+    ($policy:expr, $p:ident => $body:expr) => {
+        match $policy {
+            #[cfg(feature = "lru")]
+            AnyPolicy::Lru($p) => $body,
+            #[cfg(feature = "lfu")]
+            AnyPolicy::Lfu($p) => $body,
+        }
+    };
+}
+
+impl Policy for AnyPolicy {
+    type Iter<'a> = AnyPolicyIter<'a>;
+
+    fn name(&self) -> &'static str {
+        dispatch!(self, p => p.name())
+    }
+
+    fn set_capacity(&mut self, capacity: usize) {
+        dispatch!(self, p => p.set_capacity(capacity))
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        dispatch!(self, p => p.len())
+    }
+
+    #[inline]
+    fn on_insert(&mut self, id: EntryId, hash: u64) {
+        dispatch!(self, p => p.on_insert(id, hash))
+    }
+
+    #[inline]
+    fn on_access(&mut self, id: EntryId, hash: u64) {
+        dispatch!(self, p => p.on_access(id, hash))
+    }
+
+    #[inline]
+    fn on_remove(&mut self, id: EntryId) {
+        dispatch!(self, p => p.on_remove(id))
+    }
+
+    #[inline]
+    fn on_miss(&mut self, hash: u64) {
+        dispatch!(self, p => p.on_miss(hash))
+    }
+
+    #[inline]
+    fn victim(&self) -> Option<EntryId> {
+        dispatch!(self, p => p.victim())
+    }
+
+    #[inline]
+    fn admit(&self, candidate_hash: u64, victim: EntryId) -> bool {
+        dispatch!(self, p => p.admit(candidate_hash, victim))
+    }
+
+    #[inline]
+    fn evict(&mut self) -> Option<EntryId> {
+        dispatch!(self, p => p.evict())
+    }
+
+    fn iter(&self) -> AnyPolicyIter<'_> {
+        match self {
+            #[cfg(feature = "lru")]
+            AnyPolicy::Lru(p) => AnyPolicyIter::Lru(p.iter()),
+            #[cfg(feature = "lfu")]
+            AnyPolicy::Lfu(p) => AnyPolicyIter::Lfu(p.iter()),
+        }
+    }
+
+    fn clear(&mut self) {
+        dispatch!(self, p => p.clear())
+    }
+
+    fn validate(&self) -> Result<(), InvariantViolation> {
+        dispatch!(self, p => p.validate())
+    }
+}
+
+impl<K, V, S> CacheBuilder<K, V, AnyPolicy, S> {
+    /// Orders the cache with the policy `kind` (for [`DynCache`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, DynCache, PolicyKind};
+    ///
+    /// let cache: DynCache<u32, u32> = Cache::builder().policy(PolicyKind::Lru).build()?;
+    /// assert_eq!(cache.policy_name(), "LRU");
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn policy(mut self, kind: PolicyKind) -> Self {
+        self.policy_value = AnyPolicy::new(kind);
+        self
+    }
+
+    /// Orders the cache with the policy named `name`, case-insensitively (for [`DynCache`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPolicy`], listing the available names, when `name` is unknown or its
+    /// feature is off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, DynCache, Error};
+    ///
+    /// let cache: DynCache<u32, u32> = Cache::builder().policy_name("Lfu")?.build()?;
+    /// assert_eq!(cache.policy_name(), "LFU");
+    /// let err = Cache::<u32, u32, _>::builder().policy_name("mru").unwrap_err();
+    /// assert!(matches!(err, Error::UnknownPolicy { .. }));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn policy_name(self, name: &str) -> Result<Self, Error> {
+        Ok(self.policy(name.parse()?))
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use clientcache_policy_api::conformance;
+
+    #[test]
+    fn policy_kind_parses_names_case_insensitively() {
+        for kind in PolicyKind::all() {
+            let name = kind.name();
+            for spelling in [name.to_string(), name.to_lowercase(), capitalized(name)] {
+                assert_eq!(spelling.parse::<PolicyKind>().unwrap(), *kind, "{spelling}");
+            }
+            assert_eq!(kind.to_string(), name);
+        }
+    }
+
+    fn capitalized(name: &str) -> String {
+        let lower = name.to_lowercase();
+        lower[..1].to_uppercase() + &lower[1..]
+    }
+
+    #[test]
+    fn unknown_policy_name_is_an_error_listing_the_available_names() {
+        let err = "fifo".parse::<PolicyKind>().unwrap_err();
+        let available: Vec<&str> = PolicyKind::all().iter().map(|k| k.name()).collect();
+        assert_eq!(
+            err,
+            Error::UnknownPolicy {
+                name: "fifo".into(),
+                available: available.clone()
+            }
+        );
+        assert!(err.to_string().contains(&available.join(", ")), "{err}");
+    }
+
+    #[test]
+    fn policy_kind_all_lists_each_compiled_in_policy_once_default_first() {
+        let all = PolicyKind::all();
+        assert_eq!(all.first(), Some(&PolicyKind::default()));
+        assert_eq!(
+            all.len(),
+            cfg!(feature = "lru") as usize + cfg!(feature = "lfu") as usize
+        );
+        for kind in all {
+            assert_eq!(AnyPolicy::new(*kind).kind(), *kind);
+            assert_eq!(AnyPolicy::new(*kind).name(), kind.name());
+        }
+    }
+
+    #[test]
+    fn any_policy_passes_the_conformance_kit_for_every_kind() {
+        for kind in PolicyKind::all() {
+            conformance::check(|capacity| {
+                let mut policy = AnyPolicy::new(*kind);
+                policy.set_capacity(capacity);
+                policy
+            });
+        }
+    }
+
+    #[test]
+    fn builder_policy_name_selects_the_named_policy() {
+        for kind in PolicyKind::all() {
+            let cache: DynCache<u32, u32> = Cache::builder()
+                .policy_name(&kind.name().to_lowercase())
+                .unwrap()
+                .build()
+                .unwrap();
+            assert_eq!(cache.policy_name(), kind.name());
+        }
+        assert!(
+            Cache::<u32, u32, AnyPolicy>::builder()
+                .policy_name("nope")
+                .is_err()
+        );
+    }
+}

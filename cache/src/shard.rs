@@ -1,0 +1,386 @@
+//! [`Shard`]: the sequential core. Everything the cache lock guards, with no locking inside.
+//!
+//! # Layout
+//!
+//! Entries live in a [`Slab`]; an entry's slab key is the [`EntryId`] the policy knows it by.
+//! A [`HashTable<EntryId>`] indexes the slab keys by the 64-bit key hash stored in each entry, so a
+//! lookup is one probe that compares the stored key, and a rehash never calls the user's
+//! `Hash`. At 1M `u64 -> u64` entries that is 32 bytes of slab slot plus about 10 of table per
+//! entry, before the policy's own nodes.
+//!
+//! # Panic safety
+//!
+//! The only user code a shard runs is `K`'s `Eq` (lookups) and `K`/`V`'s `Clone` (reads and
+//! snapshots), plus `K`'s `Hash` in [`Shard::validate`]. Every method runs them before its
+//! first mutation or after its last, so a panic leaves the shard consistent; that is what lets
+//! the cache recover a poisoned lock.
+//!
+//! A later option can split the cache into N shards by key hash: each is one of these.
+
+use crate::flight::FlightTable;
+use crate::listener::{RemovalCause, Removals};
+use crate::stats::CacheStats;
+use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
+use hashbrown::HashTable;
+use slab::Slab;
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::Hash;
+
+/// One resident entry.
+#[derive(Clone)]
+pub(crate) struct Entry<K, V> {
+    pub(crate) key: K,
+    pub(crate) value: V,
+    /// The key's hash under the cache's hasher; what the table and the policy were given.
+    hash: u64,
+}
+
+/// The sequential cache: map, entries, policy, counters and the loads in flight.
+pub(crate) struct Shard<K, V, P> {
+    /// The resident entries. Invariant: `entries.len() == table.len() == policy.len()
+    /// <= max_size`, and every slab key is at most [`EntryId::MAX_INDEX`].
+    entries: Slab<Entry<K, V>>,
+    /// The slab keys of the resident entries. Invariant: each occupied slab key appears exactly
+    /// once, stored under its entry's `hash`; nothing else appears.
+    table: HashTable<EntryId>,
+    /// Orders the resident entries. Invariant: its resident ids are exactly the occupied slab
+    /// keys, each inserted with its entry's `hash`.
+    policy: P,
+    /// Invariant: `max_size <= MAX_SIZE_LIMIT`; the policy was last told this capacity.
+    max_size: usize,
+    /// Counters; see [`CacheStats`] for what each counts.
+    stats: CacheStats,
+    /// Loads in flight (`get_or_insert_with`). Independent of the entries: a key may be both
+    /// resident and loading when `insert` raced a loader.
+    pub(crate) flights: FlightTable<K, V>,
+}
+
+impl<K, V, P> Shard<K, V, P> {
+    /// Number of resident entries.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The most entries the shard holds.
+    #[inline]
+    pub(crate) fn max_size(&self) -> usize {
+        self.max_size
+    }
+
+    /// The counters.
+    pub(crate) fn stats(&self) -> CacheStats {
+        self.stats
+    }
+
+    /// Zeroes the counters.
+    pub(crate) fn reset_stats(&mut self) {
+        self.stats = CacheStats::default();
+    }
+
+    /// The policy.
+    pub(crate) fn policy(&self) -> &P {
+        &self.policy
+    }
+}
+
+impl<K, V, P> Shard<K, V, P>
+where
+    K: Hash + Eq,
+    V: Clone,
+    P: Policy,
+{
+    /// An empty shard holding at most `max_size` entries; `policy` must be empty.
+    pub(crate) fn new(mut policy: P, max_size: usize) -> Self {
+        debug_assert!(policy.is_empty(), "a new cache starts with an empty policy");
+        debug_assert!(max_size <= crate::MAX_SIZE_LIMIT);
+        policy.set_capacity(max_size);
+        Shard {
+            entries: Slab::new(),
+            table: HashTable::new(),
+            policy,
+            max_size,
+            stats: CacheStats::default(),
+            flights: FlightTable::new(),
+        }
+    }
+
+    /// The slab key of the entry for `key`, if resident.
+    #[inline]
+    fn find<Q>(&self, hash: u64, key: &Q) -> Option<EntryId>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        let entries = &self.entries;
+        self.table
+            .find(hash, |id| entries[id.index()].key.borrow() == key)
+            .copied()
+    }
+
+    /// A counted lookup: an access for the policy on a hit, `on_miss` on a miss.
+    #[inline]
+    pub(crate) fn get<Q>(&mut self, hash: u64, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        match self.find(hash, key) {
+            Some(id) => {
+                // Clone first: a panicking `V::clone` then leaves everything untouched.
+                let value = self.entries[id.index()].value.clone();
+                self.policy.on_access(id, hash);
+                self.stats.hits += 1;
+                Some(value)
+            }
+            None => {
+                self.policy.on_miss(hash);
+                self.stats.misses += 1;
+                None
+            }
+        }
+    }
+
+    /// A lookup that is not an access: no policy event, no counter.
+    #[inline]
+    pub(crate) fn peek<Q>(&self, hash: u64, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        self.find(hash, key)
+            .map(|id| self.entries[id.index()].value.clone())
+    }
+
+    /// Whether `key` is resident; not an access.
+    #[inline]
+    pub(crate) fn contains<Q>(&self, hash: u64, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        self.find(hash, key).is_some()
+    }
+
+    /// Stores `key -> value` unless `key` is resident, in which case both come back in `Err`.
+    /// Evicted entries (at most one) go to `removed`.
+    #[inline]
+    pub(crate) fn insert(
+        &mut self,
+        hash: u64,
+        key: K,
+        value: V,
+        removed: &mut Removals<K, V>,
+    ) -> Result<(), (K, V)> {
+        if self.find(hash, &key).is_some() {
+            return Err((key, value));
+        }
+        self.insert_new(hash, key, value, removed);
+        Ok(())
+    }
+
+    /// Stores `key -> value`; `key` must not be resident. When full, evicts the policy's victim
+    /// first, unless the policy's admission filter refuses the newcomer: then (and when
+    /// `max_size` is 0) the newcomer is not stored and goes to `removed` as evicted.
+    pub(crate) fn insert_new(&mut self, hash: u64, key: K, value: V, removed: &mut Removals<K, V>) {
+        debug_assert!(!self.contains(hash, &key), "insert_new of a resident key");
+        self.stats.inserts += 1;
+        if self.entries.len() >= self.max_size {
+            let admitted = match self.policy.victim() {
+                Some(victim) => self.policy.admit(hash, victim),
+                None => false, // max_size 0: nothing to displace, nowhere to store.
+            };
+            if !admitted {
+                self.stats.evictions += 1;
+                removed.push(key, value, RemovalCause::Evicted);
+                return;
+            }
+            let evicted = self.evict().expect("a full shard has a victim");
+            removed.push(evicted.key, evicted.value, RemovalCause::Evicted);
+        }
+        // Cannot fail: slab keys stay below the largest `len` ever reached, and
+        // `len <= max_size <= MAX_SIZE_LIMIT = EntryId::MAX_INDEX + 1`.
+        let id =
+            EntryId::from_index(self.entries.vacant_key()).expect("slab keys fit in an EntryId");
+        let slot = self.entries.insert(Entry { key, value, hash });
+        debug_assert_eq!(slot, id.index());
+        let entries = &self.entries;
+        self.table
+            .insert_unique(hash, id, |id| entries[id.index()].hash);
+        self.policy.on_insert(id, hash);
+        debug_assert!(self.entries.len() <= self.max_size);
+        debug_assert_eq!(self.table.len(), self.entries.len());
+        debug_assert_eq!(self.policy.len(), self.entries.len());
+    }
+
+    /// Removes `key`'s entry, if resident. Counts a removal.
+    pub(crate) fn remove<Q>(&mut self, hash: u64, key: &Q) -> Option<(K, V)>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        let id = self.find(hash, key)?;
+        self.policy.on_remove(id);
+        let entry = self.detach(id);
+        self.stats.removals += 1;
+        Some((entry.key, entry.value))
+    }
+
+    /// Removes the policy's next victim. Counts a removal (the caller asked for it).
+    pub(crate) fn pop_victim(&mut self) -> Option<(K, V)> {
+        let id = self.policy.evict()?;
+        let entry = self.detach(id);
+        self.stats.removals += 1;
+        Some((entry.key, entry.value))
+    }
+
+    /// Sets `max_size` (at most `MAX_SIZE_LIMIT`, checked by the caller) and evicts in policy
+    /// order down to it, into `removed` as resized.
+    pub(crate) fn set_max_size(&mut self, max_size: usize, removed: &mut Removals<K, V>) {
+        debug_assert!(max_size <= crate::MAX_SIZE_LIMIT);
+        self.max_size = max_size;
+        self.policy.set_capacity(max_size);
+        removed.reserve(self.entries.len().saturating_sub(max_size));
+        while self.entries.len() > max_size {
+            let entry = self.evict().expect("a non-empty shard has a victim");
+            removed.push(entry.key, entry.value, RemovalCause::Resized);
+        }
+        debug_assert!(self.entries.len() <= self.max_size);
+    }
+
+    /// Removes every entry, in policy order, into `removed` as cleared. Loads in flight go on.
+    pub(crate) fn clear(&mut self, removed: &mut Removals<K, V>) {
+        let len = self.entries.len();
+        removed.reserve(len);
+        for id in self.policy.iter() {
+            let entry = self.entries.remove(id.index());
+            removed.push(entry.key, entry.value, RemovalCause::Cleared);
+        }
+        debug_assert!(self.entries.is_empty(), "the policy named every entry");
+        self.stats.removals += len as u64;
+        self.entries.clear(); // Also resets the free list: slab keys restart at 0.
+        self.table.clear();
+        self.policy.clear();
+        debug_assert!(self.policy.is_empty());
+    }
+
+    /// The entries in policy order, next victim first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> + '_ {
+        self.policy.iter().map(|id| {
+            let entry = &self.entries[id.index()];
+            (&entry.key, &entry.value)
+        })
+    }
+
+    /// An independent copy: same entries, slab keys, policy state, max_size and counters; no
+    /// loads in flight.
+    pub(crate) fn deep_clone(&self) -> Self
+    where
+        K: Clone,
+    {
+        Shard {
+            entries: self.entries.clone(),
+            table: self.table.clone(),
+            policy: self.policy.clone(),
+            max_size: self.max_size,
+            stats: self.stats,
+            flights: FlightTable::new(),
+        }
+    }
+
+    /// Checks every invariant from scratch; `hash_key` recomputes a key's hash. O(n).
+    pub(crate) fn validate(&self, hash_key: impl Fn(&K) -> u64) -> Result<(), InvariantViolation> {
+        let len = self.entries.len();
+        ensure!(
+            len <= self.max_size,
+            "len {len} exceeds max_size {}",
+            self.max_size
+        );
+        ensure!(
+            self.table.len() == len,
+            "the table indexes {} entries, the slab holds {len}",
+            self.table.len()
+        );
+        ensure!(
+            self.policy.len() == len,
+            "the {} policy has {} resident ids, the slab holds {len} entries",
+            self.policy.name(),
+            self.policy.len()
+        );
+        for (slot, entry) in &self.entries {
+            ensure!(
+                slot <= EntryId::MAX_INDEX,
+                "slab key {slot} exceeds EntryId::MAX_INDEX"
+            );
+            ensure!(
+                entry.hash == hash_key(&entry.key),
+                "the entry at slot {slot} stores a hash its key no longer has (a key whose Hash \
+                 changed while cached?)"
+            );
+            ensure!(
+                self.table
+                    .find(entry.hash, |id| id.index() == slot)
+                    .is_some(),
+                "the entry at slot {slot} is not indexed under its hash"
+            );
+        }
+        for id in &self.table {
+            ensure!(
+                self.entries.contains(id.index()),
+                "the table indexes {id:?}, which is vacant"
+            );
+        }
+        let mut seen = vec![false; self.entries.capacity()];
+        for id in self.policy.iter() {
+            ensure!(
+                self.entries.contains(id.index()),
+                "the policy orders {id:?}, which is vacant"
+            );
+            ensure!(
+                !std::mem::replace(&mut seen[id.index()], true),
+                "the policy orders {id:?} twice"
+            );
+        }
+        self.policy.validate()
+    }
+
+    /// Removes the policy's next victim from the policy and the slab.
+    fn evict(&mut self) -> Option<Entry<K, V>> {
+        let id = self.policy.evict()?;
+        self.stats.evictions += 1;
+        Some(self.detach(id))
+    }
+
+    /// Takes the entry `id` out of the slab and the table; the policy must already have
+    /// forgotten it.
+    #[inline]
+    fn detach(&mut self, id: EntryId) -> Entry<K, V> {
+        let entry = self.entries.remove(id.index());
+        match self.table.find_entry(entry.hash, |&x| x == id) {
+            Ok(found) => {
+                found.remove();
+            }
+            Err(_) => debug_assert!(false, "{id:?} is not indexed under its hash"),
+        }
+        debug_assert_eq!(self.table.len(), self.entries.len());
+        debug_assert_eq!(self.policy.len(), self.entries.len());
+        entry
+    }
+}
+
+impl<K, V, P: Policy> fmt::Debug for Shard<K, V, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shard")
+            .field("len", &self.entries.len())
+            .field("max_size", &self.max_size)
+            .field("policy", &self.policy.name())
+            .field("stats", &self.stats)
+            .field("loading", &self.flights.len())
+            .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+#[path = "shard_tests.rs"]
+mod tests;

@@ -1,0 +1,165 @@
+//! Snapshots of a [`Cache`] in policy order, and [`Cache::deep_clone`].
+//!
+//! A snapshot is taken under the lock in one go (a consistent view) and returned as a `Vec`:
+//! no iterator or reference escapes the lock. Taking one is not an access.
+
+use crate::cache::Cache;
+use clientcache_policy_api::Policy;
+use std::hash::{BuildHasher, Hash};
+
+impl<K, V, P, S> Cache<K, V, P, S>
+where
+    K: Hash + Eq,
+    V: Clone,
+    P: Policy,
+    S: BuildHasher,
+{
+    /// The keys in policy order: the next victim first, the most protected last. Not an
+    /// access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// for key in [1, 2, 3] {
+    ///     cache.insert(key, key * 10).unwrap();
+    /// }
+    /// cache.get(&1);
+    /// assert_eq!(cache.keys(), [2, 3, 1]);
+    /// ```
+    pub fn keys(&self) -> Vec<K>
+    where
+        K: Clone,
+    {
+        self.lock().iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    /// The values in policy order, next victim first. Not an access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// cache.insert(1, 10).unwrap();
+    /// cache.insert(2, 20).unwrap();
+    /// assert_eq!(cache.values(), [10, 20]);
+    /// ```
+    pub fn values(&self) -> Vec<V> {
+        self.lock().iter().map(|(_, v)| v.clone()).collect()
+    }
+
+    /// The entries in policy order, next victim first. Not an access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// cache.insert(1, 10).unwrap();
+    /// cache.insert(2, 20).unwrap();
+    /// assert_eq!(cache.entries(), [(1, 10), (2, 20)]);
+    /// ```
+    pub fn entries(&self) -> Vec<(K, V)>
+    where
+        K: Clone,
+    {
+        self.lock()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The keys in reverse policy order: the most protected first, the next victim last.
+    /// Not an access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// for key in [1, 2, 3] {
+    ///     cache.insert(key, key * 10).unwrap();
+    /// }
+    /// assert_eq!(cache.keys_rev(), [3, 2, 1]); // most recently used first
+    /// ```
+    pub fn keys_rev(&self) -> Vec<K>
+    where
+        K: Clone,
+    {
+        reversed(self.keys())
+    }
+
+    /// The values in reverse policy order, most protected first. Not an access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// cache.insert(1, 10).unwrap();
+    /// cache.insert(2, 20).unwrap();
+    /// assert_eq!(cache.values_rev(), [20, 10]);
+    /// ```
+    pub fn values_rev(&self) -> Vec<V> {
+        reversed(self.values())
+    }
+
+    /// The entries in reverse policy order, most protected first. Not an access.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// cache.insert(1, 10).unwrap();
+    /// cache.insert(2, 20).unwrap();
+    /// assert_eq!(cache.entries_rev(), [(2, 20), (1, 10)]);
+    /// ```
+    pub fn entries_rev(&self) -> Vec<(K, V)>
+    where
+        K: Clone,
+    {
+        reversed(self.entries())
+    }
+
+    /// A new, independent cache with clones of the same entries, the same policy state (so
+    /// the same order and the same future decisions), the same `max_size`, a clone of the
+    /// hasher and the same listener. The counters are copied too, so the copy starts
+    /// indistinguishable from the original; call [`reset_stats`](Self::reset_stats) on it to
+    /// count afresh. Loads in flight stay with the original. (boto3-client-cache's `copy()`;
+    /// [`Clone`] instead gives another handle to the *same* cache.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
+    /// cache.insert(1, 10).unwrap();
+    /// let copy = cache.deep_clone();
+    /// copy.insert(2, 20).unwrap();
+    /// assert_eq!(cache.keys(), [1]);
+    /// assert_eq!(copy.keys(), [1, 2]);
+    /// ```
+    pub fn deep_clone(&self) -> Self
+    where
+        K: Clone,
+        S: Clone,
+    {
+        let shard = self.lock().deep_clone();
+        Cache::from_shard(shard, self.hasher().clone(), self.listener().cloned())
+    }
+}
+
+fn reversed<T>(mut items: Vec<T>) -> Vec<T> {
+    items.reverse();
+    items
+}

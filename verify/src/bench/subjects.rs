@@ -1,0 +1,181 @@
+//! The caches compared by the benchmark, behind one small trait.
+
+use clientcache::Cache;
+use clientcache_policy_lfu::LfuPolicy;
+use clientcache_policy_lru::LruPolicy;
+use hashbrown::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+/// A bounded `u64 -> u64` cache under test.
+pub trait BenchCache: Send + Sync {
+    /// A lookup (an access where the cache tracks them).
+    fn get(&self, key: u64) -> Option<u64>;
+    /// Inserts a key known to be absent, evicting when full.
+    fn insert(&self, key: u64, value: u64);
+}
+
+/// The subjects, by the name the report uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubjectKind {
+    /// `clientcache::Cache` with exact LRU.
+    OursLru,
+    /// `clientcache::Cache` with O(1) LFU.
+    OursLfu,
+    /// `Mutex<hashbrown::HashMap>`: no policy at all, the floor.
+    MutexHashMap,
+    /// `Mutex<lru::LruCache>`.
+    MutexLru,
+    /// `quick_cache::sync::Cache`.
+    QuickCache,
+    /// `moka::sync::Cache`.
+    Moka,
+}
+
+impl SubjectKind {
+    /// Every subject, ours first.
+    pub const ALL: [SubjectKind; 6] = [
+        SubjectKind::OursLru,
+        SubjectKind::OursLfu,
+        SubjectKind::MutexHashMap,
+        SubjectKind::MutexLru,
+        SubjectKind::QuickCache,
+        SubjectKind::Moka,
+    ];
+
+    /// The report name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SubjectKind::OursLru => "clientcache LRU",
+            SubjectKind::OursLfu => "clientcache LFU",
+            SubjectKind::MutexHashMap => "Mutex<HashMap>",
+            SubjectKind::MutexLru => "Mutex<lru::LruCache>",
+            SubjectKind::QuickCache => "quick_cache",
+            SubjectKind::Moka => "moka",
+        }
+    }
+
+    /// The command-line name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SubjectKind::OursLru => "ours-lru",
+            SubjectKind::OursLfu => "ours-lfu",
+            SubjectKind::MutexHashMap => "hashmap",
+            SubjectKind::MutexLru => "lru-crate",
+            SubjectKind::QuickCache => "quick_cache",
+            SubjectKind::Moka => "moka",
+        }
+    }
+
+    /// The subject named `slug`.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.slug() == slug)
+    }
+
+    /// Builds the subject holding at most `capacity` entries.
+    pub fn build(self, capacity: usize) -> Box<dyn BenchCache> {
+        match self {
+            SubjectKind::OursLru => Box::new(Ours(
+                Cache::<u64, u64, LruPolicy>::builder()
+                    .max_size(capacity)
+                    .build()
+                    .expect("valid capacity"),
+            )),
+            SubjectKind::OursLfu => Box::new(Ours(
+                Cache::<u64, u64, LfuPolicy>::builder()
+                    .max_size(capacity)
+                    .build()
+                    .expect("valid capacity"),
+            )),
+            SubjectKind::MutexHashMap => Box::new(MapFloor::new(capacity)),
+            SubjectKind::MutexLru => Box::new(Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(capacity.max(1)).expect("at least 1"),
+            ))),
+            SubjectKind::QuickCache => {
+                Box::new(quick_cache::sync::Cache::<u64, u64>::new(capacity))
+            }
+            SubjectKind::Moka => Box::new(
+                moka::sync::Cache::<u64, u64>::builder()
+                    .max_capacity(capacity as u64)
+                    .build(),
+            ),
+        }
+    }
+}
+
+struct Ours<P: clientcache_policy_api::Policy>(Cache<u64, u64, P>);
+
+impl<P> BenchCache for Ours<P>
+where
+    P: clientcache_policy_api::Policy + Send + Sync,
+{
+    fn get(&self, key: u64) -> Option<u64> {
+        self.0.get(&key)
+    }
+
+    fn insert(&self, key: u64, value: u64) {
+        // The benchmark inserts absent keys only; an error would be a harness bug.
+        let inserted = self.0.insert(key, value);
+        debug_assert!(inserted.is_ok());
+    }
+}
+
+/// The floor: a locked map that evicts the oldest inserted key by arithmetic, which only works
+/// because the benchmark inserts consecutive keys.
+struct MapFloor {
+    map: Mutex<HashMap<u64, u64>>,
+    capacity: u64,
+}
+
+impl MapFloor {
+    fn new(capacity: usize) -> Self {
+        MapFloor {
+            map: Mutex::new(HashMap::with_capacity(capacity)),
+            capacity: capacity as u64,
+        }
+    }
+}
+
+impl BenchCache for MapFloor {
+    fn get(&self, key: u64) -> Option<u64> {
+        self.map.lock().unwrap().get(&key).copied()
+    }
+
+    fn insert(&self, key: u64, value: u64) {
+        let mut map = self.map.lock().unwrap();
+        if map.len() as u64 >= self.capacity {
+            map.remove(&key.wrapping_sub(self.capacity));
+        }
+        map.insert(key, value);
+    }
+}
+
+impl BenchCache for Mutex<lru::LruCache<u64, u64>> {
+    fn get(&self, key: u64) -> Option<u64> {
+        self.lock().unwrap().get(&key).copied()
+    }
+
+    fn insert(&self, key: u64, value: u64) {
+        self.lock().unwrap().put(key, value);
+    }
+}
+
+impl BenchCache for quick_cache::sync::Cache<u64, u64> {
+    fn get(&self, key: u64) -> Option<u64> {
+        quick_cache::sync::Cache::get(self, &key)
+    }
+
+    fn insert(&self, key: u64, value: u64) {
+        quick_cache::sync::Cache::insert(self, key, value);
+    }
+}
+
+impl BenchCache for moka::sync::Cache<u64, u64> {
+    fn get(&self, key: u64) -> Option<u64> {
+        moka::sync::Cache::get(self, &key)
+    }
+
+    fn insert(&self, key: u64, value: u64) {
+        moka::sync::Cache::insert(self, key, value);
+    }
+}
