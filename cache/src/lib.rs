@@ -46,8 +46,8 @@
 //! # Policies
 //!
 //! A cache is generic over its [`Policy`] (the contract lives in `clientcache-policy-api`).
-//! Cargo features pick what is compiled in: `lru` ([`LruPolicy`]) and `lfu` ([`LfuPolicy`]),
-//! both on by default. Name one as `P` to fix it at compile time, or use [`DynCache`]
+//! Cargo features pick what is compiled in: `lru` ([`LruPolicy`]), `lfu` ([`LfuPolicy`]) and
+//! `tinylfu` ([`TinyLfuPolicy`], W-TinyLFU), all on by default. Name one as `P` to fix it at compile time, or use [`DynCache`]
 //! (`Cache<K, V, AnyPolicy>`) and choose by [`PolicyKind`] or by name at run time. With no
 //! policy feature only custom policies are available (no `PolicyKind`, `AnyPolicy`,
 //! `DynCache`).
@@ -96,7 +96,7 @@
 // The docs link to the policies and to run-time selection, which a build without a policy
 // feature leaves out.
 #![cfg_attr(
-    not(all(feature = "lru", feature = "lfu")),
+    not(all(feature = "lru", feature = "lfu", feature = "tinylfu")),
     allow(rustdoc::broken_intra_doc_links)
 )]
 
@@ -107,8 +107,7 @@ mod flight;
 mod hasher;
 mod listener;
 mod loading;
-// Add `feature = "tinylfu"` to this gate (and the re-exports below) with W-TinyLFU.
-#[cfg(any(feature = "lru", feature = "lfu"))]
+#[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 mod policy_kind;
 mod shard;
 mod snapshot;
@@ -124,10 +123,12 @@ pub use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
 pub use clientcache_policy_lfu::LfuPolicy;
 #[cfg(feature = "lru")]
 pub use clientcache_policy_lru::LruPolicy;
+#[cfg(feature = "tinylfu")]
+pub use clientcache_policy_tinylfu::TinyLfuPolicy;
 pub use error::Error;
 pub use hasher::DefaultHashBuilder;
 pub use listener::RemovalCause;
-#[cfg(any(feature = "lru", feature = "lfu"))]
+#[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 pub use policy_kind::{AnyPolicy, AnyPolicyIter, DynCache, PolicyKind};
 pub use stats::CacheStats;
 

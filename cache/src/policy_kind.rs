@@ -14,6 +14,8 @@ use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
 use clientcache_policy_lfu::LfuPolicy;
 #[cfg(feature = "lru")]
 use clientcache_policy_lru::LruPolicy;
+#[cfg(feature = "tinylfu")]
+use clientcache_policy_tinylfu::TinyLfuPolicy;
 use std::fmt;
 use std::str::FromStr;
 
@@ -34,7 +36,7 @@ pub type DynCache<K, V, S = DefaultHashBuilder> = Cache<K, V, AnyPolicy, S>;
 
 /// The name of a compiled-in eviction policy.
 ///
-/// Parses case-insensitively from its name (`"LRU"`, `"lru"`, `"Lfu"`); displays as the
+/// Parses case-insensitively from its name (`"LRU"`, `"lru"`, `"Lfu"`, `"tinylfu"`); displays as the
 /// canonical name. The default is LRU (as boto3-client-cache), or the first compiled-in policy.
 ///
 /// # Examples
@@ -45,8 +47,9 @@ pub type DynCache<K, V, S = DefaultHashBuilder> = Cache<K, V, AnyPolicy, S>;
 /// let kind: PolicyKind = "lfu".parse()?;
 /// assert_eq!(kind, PolicyKind::Lfu);
 /// assert_eq!(kind.to_string(), "LFU");
+/// assert_eq!("TINYLFU".parse::<PolicyKind>()?.to_string(), "TinyLFU");
 /// let err = "fifo".parse::<PolicyKind>().unwrap_err();
-/// assert!(err.to_string().contains("available: LRU, LFU"));
+/// assert!(err.to_string().contains("available: LRU, LFU, TinyLFU"));
 /// # Ok::<(), clientcache::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -58,6 +61,9 @@ pub enum PolicyKind {
     /// Least frequently used, LRU among equals: [`LfuPolicy`] (feature `lfu`).
     #[cfg(feature = "lfu")]
     Lfu,
+    /// W-TinyLFU: an LRU window, a frequency-sketch admission filter and a segmented LRU main region: [`TinyLfuPolicy`] (feature `tinylfu`).
+    #[cfg(feature = "tinylfu")]
+    TinyLfu,
 }
 
 impl PolicyKind {
@@ -67,6 +73,8 @@ impl PolicyKind {
         PolicyKind::Lru,
         #[cfg(feature = "lfu")]
         PolicyKind::Lfu,
+        #[cfg(feature = "tinylfu")]
+        PolicyKind::TinyLfu,
     ];
 
     /// Every compiled-in policy, the default first ([`PolicyKind::ALL`]).
@@ -77,7 +85,7 @@ impl PolicyKind {
     /// use clientcache::PolicyKind;
     ///
     /// let names: Vec<&str> = PolicyKind::all().iter().map(|k| k.name()).collect();
-    /// assert_eq!(names, ["LRU", "LFU"]);
+    /// assert_eq!(names, ["LRU", "LFU", "TinyLFU"]);
     /// ```
     pub const fn all() -> &'static [PolicyKind] {
         Self::ALL
@@ -98,6 +106,8 @@ impl PolicyKind {
             PolicyKind::Lru => "LRU",
             #[cfg(feature = "lfu")]
             PolicyKind::Lfu => "LFU",
+            #[cfg(feature = "tinylfu")]
+            PolicyKind::TinyLfu => "TinyLFU",
         }
     }
 }
@@ -153,6 +163,9 @@ pub enum AnyPolicy {
     /// [`LfuPolicy`].
     #[cfg(feature = "lfu")]
     Lfu(LfuPolicy),
+    /// [`TinyLfuPolicy`].
+    #[cfg(feature = "tinylfu")]
+    TinyLfu(TinyLfuPolicy),
 }
 
 impl AnyPolicy {
@@ -171,6 +184,8 @@ impl AnyPolicy {
             PolicyKind::Lru => AnyPolicy::Lru(LruPolicy::default()),
             #[cfg(feature = "lfu")]
             PolicyKind::Lfu => AnyPolicy::Lfu(LfuPolicy::default()),
+            #[cfg(feature = "tinylfu")]
+            PolicyKind::TinyLfu => AnyPolicy::TinyLfu(TinyLfuPolicy::default()),
         }
     }
 
@@ -189,6 +204,8 @@ impl AnyPolicy {
             AnyPolicy::Lru(_) => PolicyKind::Lru,
             #[cfg(feature = "lfu")]
             AnyPolicy::Lfu(_) => PolicyKind::Lfu,
+            #[cfg(feature = "tinylfu")]
+            AnyPolicy::TinyLfu(_) => PolicyKind::TinyLfu,
         }
     }
 }
@@ -219,6 +236,12 @@ impl From<LfuPolicy> for AnyPolicy {
         AnyPolicy::Lfu(policy)
     }
 }
+#[cfg(feature = "tinylfu")]
+impl From<TinyLfuPolicy> for AnyPolicy {
+    fn from(policy: TinyLfuPolicy) -> Self {
+        AnyPolicy::TinyLfu(policy)
+    }
+}
 
 /// [`AnyPolicy`]'s iterator: the wrapped policy's, from the next victim on.
 #[non_exhaustive]
@@ -229,6 +252,9 @@ pub enum AnyPolicyIter<'a> {
     /// [`LfuPolicy`]'s iterator.
     #[cfg(feature = "lfu")]
     Lfu(<LfuPolicy as Policy>::Iter<'a>),
+    /// [`TinyLfuPolicy`]'s iterator.
+    #[cfg(feature = "tinylfu")]
+    TinyLfu(<TinyLfuPolicy as Policy>::Iter<'a>),
 }
 
 impl Iterator for AnyPolicyIter<'_> {
@@ -241,6 +267,8 @@ impl Iterator for AnyPolicyIter<'_> {
             AnyPolicyIter::Lru(iter) => iter.next(),
             #[cfg(feature = "lfu")]
             AnyPolicyIter::Lfu(iter) => iter.next(),
+            #[cfg(feature = "tinylfu")]
+            AnyPolicyIter::TinyLfu(iter) => iter.next(),
         }
     }
 
@@ -250,6 +278,8 @@ impl Iterator for AnyPolicyIter<'_> {
             AnyPolicyIter::Lru(iter) => iter.size_hint(),
             #[cfg(feature = "lfu")]
             AnyPolicyIter::Lfu(iter) => iter.size_hint(),
+            #[cfg(feature = "tinylfu")]
+            AnyPolicyIter::TinyLfu(iter) => iter.size_hint(),
         }
     }
 }
@@ -268,6 +298,8 @@ macro_rules! dispatch {
             AnyPolicy::Lru($p) => $body,
             #[cfg(feature = "lfu")]
             AnyPolicy::Lfu($p) => $body,
+            #[cfg(feature = "tinylfu")]
+            AnyPolicy::TinyLfu($p) => $body,
         }
     };
 }
@@ -329,6 +361,8 @@ impl Policy for AnyPolicy {
             AnyPolicy::Lru(p) => AnyPolicyIter::Lru(p.iter()),
             #[cfg(feature = "lfu")]
             AnyPolicy::Lfu(p) => AnyPolicyIter::Lfu(p.iter()),
+            #[cfg(feature = "tinylfu")]
+            AnyPolicy::TinyLfu(p) => AnyPolicyIter::TinyLfu(p.iter()),
         }
     }
 
@@ -422,7 +456,9 @@ mod tests {
         assert_eq!(all.first(), Some(&PolicyKind::default()));
         assert_eq!(
             all.len(),
-            cfg!(feature = "lru") as usize + cfg!(feature = "lfu") as usize
+            cfg!(feature = "lru") as usize
+                + cfg!(feature = "lfu") as usize
+                + cfg!(feature = "tinylfu") as usize
         );
         for kind in all {
             assert_eq!(AnyPolicy::new(*kind).kind(), *kind);

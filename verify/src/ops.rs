@@ -5,6 +5,7 @@
 //! [`compare`] checks that every return value and the full policy order agree after every op.
 
 use crate::model::{ModelError, ModelPolicy, ReferenceCache};
+
 use clientcache::Cache;
 use clientcache_policy_api::{EntryId, Policy};
 use proptest::prelude::*;
@@ -246,7 +247,7 @@ where
 /// order after every op. `Err` describes the first divergence.
 pub fn compare(
     ops: &[Op],
-    reference: &mut ReferenceCache,
+    reference: &mut impl Subject,
     subject: &mut impl Subject,
 ) -> Result<(), String> {
     for (index, &op) in ops.iter().enumerate() {
@@ -258,7 +259,7 @@ pub fn compare(
                 "op #{index} {op:?}: reference returned {expected:?}, subject {actual:?}"
             ));
         }
-        let (expected_order, actual_order) = (Subject::order(reference), subject.order());
+        let (expected_order, actual_order) = (reference.order(), subject.order());
         if expected_order != actual_order {
             return Err(format!(
                 "after op #{index} {op:?}: reference order {expected_order:?}, subject order {actual_order:?}"

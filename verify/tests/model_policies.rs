@@ -4,6 +4,7 @@
 use clientcache::Cache;
 use clientcache_policy_lfu::LfuPolicy;
 use clientcache_policy_lru::LruPolicy;
+use clientcache_policy_tinylfu::TinyLfuPolicy;
 use clientcache_verify::model::{ModelPolicy, ReferenceCache};
 use clientcache_verify::ops::{BarePolicy, MAX_SIZE_LIMIT, Op, compare, op_strategy};
 use proptest::prelude::*;
@@ -54,6 +55,20 @@ proptest! {
         let mut reference = ReferenceCache::new(ModelPolicy::Lfu, max_size);
         let mut cache = cache::<LfuPolicy>(max_size);
         compare(&ops, &mut reference, &mut cache).map_err(TestCaseError::fail)?;
+        cache.validate().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// W-TinyLFU has no plain model; the cache must still make exactly the decisions the bare
+    /// policy makes when driven by the same protocol with the same key hashes.
+    #[test]
+    fn tinylfu_cache_agrees_with_the_bare_policy((ops, max_size) in ops_and_size()) {
+        let mut bare = BarePolicy::new(TinyLfuPolicy::default(), max_size);
+        let mut cache = cache::<TinyLfuPolicy>(max_size);
+        compare(&ops, &mut bare, &mut cache).map_err(TestCaseError::fail)?;
         cache.validate().map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
 }
