@@ -13,10 +13,37 @@
 //!   operation against the real cache, a bare policy and a model, so tests compare them op by op;
 //! - [`mod@bench`]: the side-by-side benchmark against the peers;
 //! - [`demo`]: what the README's main command shows;
-//! - the `clientcache-verify` binary runs them (see the README).
+//! - the research harness: [`trace`] reads the published traces, [`workload`] generates
+//!   synthetic ones, [`sim`] replays them through our policies (directly and through
+//!   `Cache`), Bélády's optimum ([`opt`]) and the peers, [`plot`] draws hit ratio against
+//!   capacity, and [`conformance`] runs scripted ops so other implementations can be compared
+//!   line by line; [`policies`] lists our policies once for all of them, and [`harness`]
+//!   takes the commands from their options to their output;
+//! - the `clientcache-verify` binary runs them (see `verify/README.md`).
+//!
+//! Under `--cfg loom` only [`model`] and [`ops`] are built: the loom models need nothing else,
+//! and the harness's dependencies (tokio among them) do not build under loom.
 #![forbid(unsafe_code)]
 
+#[cfg(not(loom))]
 pub mod bench;
+#[cfg(not(loom))]
+pub mod conformance;
+#[cfg(not(loom))]
 pub mod demo;
+#[cfg(not(loom))]
+pub mod harness;
 pub mod model;
 pub mod ops;
+#[cfg(not(loom))]
+pub mod opt;
+#[cfg(not(loom))]
+pub mod plot;
+#[cfg(not(loom))]
+pub mod policies;
+#[cfg(not(loom))]
+pub mod sim;
+#[cfg(not(loom))]
+pub mod trace;
+#[cfg(not(loom))]
+pub mod workload;

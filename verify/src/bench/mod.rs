@@ -1,17 +1,27 @@
-//! The single-thread benchmark: every subject measured side by side in one run, medians of
+//! The throughput benchmark: every subject measured side by side in one run, medians of
 //! several rounds, reported as ns/op and as ratios to the peers.
 //!
-//! Workloads (u64 keys and values):
-//! - `get hit @10` and `get hit @100k`: lookups of resident keys in a full cache, keys in a
-//!   precomputed pseudo-random order;
+//! Single-thread workloads (u64 keys and values, keys in a precomputed pseudo-random order so
+//! every run times the same sequence):
+//! - `get hit @10` and `get hit @100k`: lookups of resident keys, uniform over a full cache;
 //! - `insert+evict @10k`: inserts of new keys into a full cache, each one evicting;
-//! - `get hit @1k` / `@1M` and `insert+evict @1k` / `@1M`: the O(1) check (cost at 1M over
-//!   cost at 1k);
+//! - the O(1) check: `get hit, 1k hot @1k` and `@1M` look up the same number of hot keys
+//!   ([`HOT_KEYS`]) in a full cache of 1,000 and of 1,000,000 entries, so the working set fits
+//!   the CPU caches in both and only the cache's own per-operation work can grow with its size;
+//!   `get hit, uniform @1M` and `insert+evict @1k` / `@1M` are there for reference (a uniform
+//!   lookup in a 1M cache also pays memory misses that no data structure avoids);
 //! - memory: resident-set growth per entry at 1M entries, each subject in its own child process
-//!   ([`memory`]).
+//!   ([`memory`]);
+//! - `mixed Zipf`: get, and insert on a miss, on 1..N threads sharing one cache ([`mixed`]).
+//!
+//! [`render()`] turns the rows into the README's tables.
 
 pub mod memory;
+pub mod mixed;
+pub mod render;
 pub mod subjects;
+
+pub use render::render;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -48,7 +58,7 @@ impl BenchConfig {
 pub struct Row {
     /// The workload's name.
     pub workload: String,
-    /// `(subject, median ns/op)` in [`SubjectKind::ALL`] order.
+    /// `(subject, median ns/op)` in the order the subjects were given.
     pub ns_per_op: Vec<(SubjectKind, f64)>,
 }
 
@@ -59,6 +69,88 @@ impl Row {
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|&(_, ns)| ns)
+    }
+}
+
+/// Keys in the hot working set of the O(1) check.
+pub const HOT_KEYS: usize = 1_000;
+
+/// What one single-thread row measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// `get` of keys drawn uniformly from a full cache of `capacity` entries.
+    GetHit {
+        /// Entries in the cache.
+        capacity: usize,
+    },
+    /// `get` of [`HOT_KEYS`] keys spread evenly over a full cache of `capacity` entries.
+    GetHot {
+        /// Entries in the cache.
+        capacity: usize,
+    },
+    /// `insert` of new keys into a full cache of `capacity` entries.
+    InsertEvict {
+        /// Entries in the cache.
+        capacity: usize,
+    },
+}
+
+impl Workload {
+    /// The single-thread workloads, in report order.
+    pub const ALL: [Workload; 8] = [
+        Workload::GetHit { capacity: 10 },
+        Workload::GetHit { capacity: 100_000 },
+        Workload::InsertEvict { capacity: 10_000 },
+        Workload::GetHot { capacity: 1_000 },
+        Workload::GetHot {
+            capacity: 1_000_000,
+        },
+        Workload::GetHit {
+            capacity: 1_000_000,
+        },
+        Workload::InsertEvict { capacity: 1_000 },
+        Workload::InsertEvict {
+            capacity: 1_000_000,
+        },
+    ];
+
+    /// The row's name.
+    ///
+    /// ```
+    /// use clientcache_verify::bench::Workload;
+    ///
+    /// assert_eq!(Workload::GetHot { capacity: 1_000_000 }.name(), "get hit, 1k hot @1M");
+    /// assert_eq!(Workload::InsertEvict { capacity: 10_000 }.name(), "insert+evict @10k");
+    /// ```
+    pub fn name(self) -> String {
+        match self {
+            Workload::GetHit { capacity } if capacity >= 1_000_000 => {
+                format!("get hit, uniform @{}", size(capacity))
+            }
+            Workload::GetHit { capacity } => format!("get hit @{}", size(capacity)),
+            Workload::GetHot { capacity } => {
+                format!("get hit, {} hot @{}", size(HOT_KEYS), size(capacity))
+            }
+            Workload::InsertEvict { capacity } => format!("insert+evict @{}", size(capacity)),
+        }
+    }
+
+    /// Median ns per operation of `kind` on this workload.
+    pub fn measure(self, kind: SubjectKind, config: BenchConfig) -> f64 {
+        match self {
+            Workload::GetHit { capacity } => get_hit(kind, capacity, config),
+            Workload::GetHot { capacity } => get_hot(kind, capacity, config),
+            Workload::InsertEvict { capacity } => insert_evict(kind, capacity, config),
+        }
+    }
+}
+
+/// `10`, `10k`, `1M`: a capacity as the report names it.
+fn size(n: usize) -> String {
+    match n {
+        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
     }
 }
 
@@ -75,7 +167,12 @@ fn key_order(n: usize, len: usize) -> Vec<u64> {
         .collect()
 }
 
-fn median(mut samples: Vec<f64>) -> f64 {
+/// The median of `samples` (the upper one of the middle two for an even count).
+///
+/// # Panics
+///
+/// When `samples` is empty.
+pub fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
@@ -88,11 +185,10 @@ fn filled(kind: SubjectKind, capacity: usize) -> Box<dyn BenchCache> {
     cache
 }
 
-/// Median ns per `get` of a resident key in a full cache of `capacity` entries.
-pub fn get_hit(kind: SubjectKind, capacity: usize, config: BenchConfig) -> f64 {
-    let cache = filled(kind, capacity);
-    let keys = key_order(capacity, 1 << 16);
+/// Median ns per `get` of `keys` (a power-of-two count, replayed cyclically) on `cache`.
+fn time_gets(cache: &dyn BenchCache, keys: &[u64], config: BenchConfig) -> f64 {
     let mask = keys.len() - 1;
+    debug_assert!(keys.len().is_power_of_two());
     let samples = (0..config.rounds)
         .map(|_| {
             let start = Instant::now();
@@ -103,6 +199,26 @@ pub fn get_hit(kind: SubjectKind, capacity: usize, config: BenchConfig) -> f64 {
         })
         .collect();
     median(samples)
+}
+
+/// Median ns per `get` of a resident key drawn uniformly from a full cache of `capacity`
+/// entries.
+pub fn get_hit(kind: SubjectKind, capacity: usize, config: BenchConfig) -> f64 {
+    let cache = filled(kind, capacity);
+    time_gets(cache.as_ref(), &key_order(capacity, 1 << 16), config)
+}
+
+/// Median ns per `get` of one of [`HOT_KEYS`] resident keys, spread evenly over the key space
+/// of a full cache of `capacity` entries (all of them when `capacity` is `HOT_KEYS` or less).
+pub fn get_hot(kind: SubjectKind, capacity: usize, config: BenchConfig) -> f64 {
+    let cache = filled(kind, capacity);
+    let hot = HOT_KEYS.min(capacity);
+    let stride = (capacity / hot) as u64;
+    let keys: Vec<u64> = key_order(hot, 1 << 16)
+        .into_iter()
+        .map(|k| k * stride)
+        .collect();
+    time_gets(cache.as_ref(), &keys, config)
 }
 
 /// Median ns per `insert` of a new key into a full cache of `capacity` entries.
@@ -122,67 +238,59 @@ pub fn insert_evict(kind: SubjectKind, capacity: usize, config: BenchConfig) -> 
     median(samples)
 }
 
-/// A named single-thread workload: what it measures and at which capacity.
-type Workload = (
-    &'static str,
-    fn(SubjectKind, usize, BenchConfig) -> f64,
-    usize,
-);
-
-/// The workloads, in report order.
-const WORKLOADS: [Workload; 7] = [
-    ("get hit @10", get_hit, 10),
-    ("get hit @100k", get_hit, 100_000),
-    ("insert+evict @10k", insert_evict, 10_000),
-    ("get hit @1k", get_hit, 1_000),
-    ("get hit @1M", get_hit, 1_000_000),
-    ("insert+evict @1k", insert_evict, 1_000),
-    ("insert+evict @1M", insert_evict, 1_000_000),
-];
-
-/// Runs every workload for every subject in `subjects`.
+/// Runs every single-thread workload for every subject in `subjects`.
 pub fn run(subjects: &[SubjectKind], config: BenchConfig) -> Vec<Row> {
-    WORKLOADS
+    Workload::ALL
         .iter()
-        .map(|&(name, measure, capacity)| Row {
-            workload: name.to_string(),
+        .map(|&workload| Row {
+            workload: workload.name(),
             ns_per_op: subjects
                 .iter()
-                .map(|&kind| (kind, measure(kind, capacity, config)))
+                .map(|&kind| (kind, workload.measure(kind, config)))
                 .collect(),
         })
         .collect()
 }
 
-/// Formats the rows as a Markdown table: ns/op per subject, then ours (LRU) over each peer.
-pub fn render(rows: &[Row], subjects: &[SubjectKind]) -> String {
-    let mut out = String::from("| workload |");
-    for kind in subjects {
-        out += &format!(" {} ns/op |", kind.name());
-    }
-    let peers: Vec<SubjectKind> = subjects
+/// Per-cell medians of several runs of the same rows (the same workloads and subjects, in the
+/// same order): on a shared machine a load that lasts minutes skews a whole run, so runs spread
+/// over time and a median per cell resist it better than more rounds in one run.
+///
+/// ```
+/// use clientcache_verify::bench::{Row, median_rows};
+/// use clientcache_verify::bench::subjects::SubjectKind::OursLru;
+///
+/// let run = |ns| vec![Row { workload: "w".into(), ns_per_op: vec![(OursLru, ns)] }];
+/// let merged = median_rows(&[run(30.0), run(10.0), run(20.0)]);
+/// assert_eq!(merged[0].get(OursLru), Some(20.0));
+/// ```
+pub fn median_rows(runs: &[Vec<Row>]) -> Vec<Row> {
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
+    first
         .iter()
-        .copied()
-        .filter(|k| !matches!(k, SubjectKind::OursLru | SubjectKind::OursLfu))
-        .collect();
-    for peer in &peers {
-        out += &format!(" LRU / {} |", peer.name());
-    }
-    out += "\n|---|";
-    out += &"---:|".repeat(subjects.len() + peers.len());
-    out += "\n";
-    for row in rows {
-        out += &format!("| {} |", row.workload);
-        for kind in subjects {
-            out += &format!(" {:.1} |", row.get(*kind).unwrap_or(f64::NAN));
-        }
-        let ours = row.get(SubjectKind::OursLru).unwrap_or(f64::NAN);
-        for peer in &peers {
-            out += &format!(" {:.2}x |", ours / row.get(*peer).unwrap_or(f64::NAN));
-        }
-        out += "\n";
-    }
-    out
+        .enumerate()
+        .map(|(i, row)| Row {
+            workload: row.workload.clone(),
+            ns_per_op: row
+                .ns_per_op
+                .iter()
+                .map(|&(kind, _)| {
+                    let samples: Vec<f64> = runs
+                        .iter()
+                        .filter_map(|run| run.get(i)?.get(kind))
+                        .collect();
+                    let ns = if samples.is_empty() {
+                        f64::NAN
+                    } else {
+                        median(samples)
+                    };
+                    (kind, ns)
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -202,25 +310,41 @@ mod tests {
     }
 
     #[test]
-    fn quick_run_measures_every_subject_on_every_workload() {
+    fn sizes_are_named_in_thousands_and_millions() {
+        assert_eq!(size(10), "10");
+        assert_eq!(size(100_000), "100k");
+        assert_eq!(size(1_000_000), "1M");
+        assert_eq!(size(1_500), "1500");
+    }
+
+    #[test]
+    fn the_hot_key_order_visits_every_hot_key() {
+        let hot = key_order(HOT_KEYS, 1 << 16);
+        let distinct: std::collections::HashSet<_> = hot.iter().collect();
+        assert_eq!(distinct.len(), HOT_KEYS);
+    }
+
+    #[test]
+    fn a_tiny_run_measures_every_subject_on_every_workload() {
         let config = BenchConfig {
             rounds: 1,
-            ops_per_round: 100,
-            memory_entries: 100,
+            ops_per_round: 64,
+            memory_entries: 64,
         };
-        let subjects = [SubjectKind::OursLru, SubjectKind::MutexLru];
-        let (name, measure, _) = WORKLOADS[0];
-        let ns = measure(SubjectKind::OursLru, 10, config);
-        assert!(ns.is_finite() && ns > 0.0, "{name}: {ns}");
-        let rows = vec![Row {
-            workload: name.to_string(),
-            ns_per_op: subjects
-                .iter()
-                .map(|&k| (k, measure(k, 10, config)))
-                .collect(),
-        }];
-        let table = render(&rows, &subjects);
-        assert!(table.contains("| get hit @10 |"), "{table}");
-        assert!(table.contains("LRU / Mutex<lru::LruCache>"), "{table}");
+        for workload in [
+            Workload::GetHit { capacity: 10 },
+            Workload::GetHot { capacity: 2_000 },
+            Workload::InsertEvict { capacity: 10 },
+        ] {
+            for kind in SubjectKind::ALL {
+                let ns = workload.measure(kind, config);
+                assert!(
+                    ns.is_finite() && ns > 0.0,
+                    "{} {}: {ns}",
+                    workload.name(),
+                    kind.name()
+                );
+            }
+        }
     }
 }

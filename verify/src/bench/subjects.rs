@@ -3,6 +3,7 @@
 use clientcache::Cache;
 use clientcache_policy_lfu::LfuPolicy;
 use clientcache_policy_lru::LruPolicy;
+use clientcache_policy_tinylfu::TinyLfuPolicy;
 use hashbrown::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -22,6 +23,8 @@ pub enum SubjectKind {
     OursLru,
     /// `clientcache::Cache` with O(1) LFU.
     OursLfu,
+    /// `clientcache::Cache` with adaptive W-TinyLFU.
+    OursTinyLfu,
     /// `Mutex<hashbrown::HashMap>`: no policy at all, the floor.
     MutexHashMap,
     /// `Mutex<lru::LruCache>`.
@@ -34,9 +37,10 @@ pub enum SubjectKind {
 
 impl SubjectKind {
     /// Every subject, ours first.
-    pub const ALL: [SubjectKind; 6] = [
+    pub const ALL: [SubjectKind; 7] = [
         SubjectKind::OursLru,
         SubjectKind::OursLfu,
+        SubjectKind::OursTinyLfu,
         SubjectKind::MutexHashMap,
         SubjectKind::MutexLru,
         SubjectKind::QuickCache,
@@ -48,6 +52,7 @@ impl SubjectKind {
         match self {
             SubjectKind::OursLru => "clientcache LRU",
             SubjectKind::OursLfu => "clientcache LFU",
+            SubjectKind::OursTinyLfu => "clientcache TinyLFU",
             SubjectKind::MutexHashMap => "Mutex<HashMap>",
             SubjectKind::MutexLru => "Mutex<lru::LruCache>",
             SubjectKind::QuickCache => "quick_cache",
@@ -55,11 +60,20 @@ impl SubjectKind {
         }
     }
 
+    /// Whether this is one of our caches (not a peer).
+    pub fn is_ours(self) -> bool {
+        matches!(
+            self,
+            SubjectKind::OursLru | SubjectKind::OursLfu | SubjectKind::OursTinyLfu
+        )
+    }
+
     /// The command-line name.
     pub fn slug(self) -> &'static str {
         match self {
             SubjectKind::OursLru => "ours-lru",
             SubjectKind::OursLfu => "ours-lfu",
+            SubjectKind::OursTinyLfu => "ours-tinylfu",
             SubjectKind::MutexHashMap => "hashmap",
             SubjectKind::MutexLru => "lru-crate",
             SubjectKind::QuickCache => "quick_cache",
@@ -83,6 +97,12 @@ impl SubjectKind {
             )),
             SubjectKind::OursLfu => Box::new(Ours(
                 Cache::<u64, u64, LfuPolicy>::builder()
+                    .max_size(capacity)
+                    .build()
+                    .expect("valid capacity"),
+            )),
+            SubjectKind::OursTinyLfu => Box::new(Ours(
+                Cache::<u64, u64, TinyLfuPolicy>::builder()
                     .max_size(capacity)
                     .build()
                     .expect("valid capacity"),
@@ -114,14 +134,19 @@ where
     }
 
     fn insert(&self, key: u64, value: u64) {
-        // The benchmark inserts absent keys only; an error would be a harness bug.
+        // The benchmark inserts keys that were absent when looked up; only in the
+        // multi-threaded mixed workload may another thread have inserted it since.
         let inserted = self.0.insert(key, value);
-        debug_assert!(inserted.is_ok());
+        debug_assert!(matches!(
+            inserted,
+            Ok(()) | Err(clientcache::Error::AlreadyCached { .. })
+        ));
     }
 }
 
 /// The floor: a locked map that evicts the oldest inserted key by arithmetic, which only works
-/// because the benchmark inserts consecutive keys.
+/// because the single-thread benchmark inserts consecutive keys. The mixed workload builds it
+/// with room for its whole key space, so it never evicts there: lock, hash and probe, no policy.
 struct MapFloor {
     map: Mutex<HashMap<u64, u64>>,
     capacity: u64,

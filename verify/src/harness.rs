@@ -1,0 +1,233 @@
+//! The research commands (`sim`, `plot`, `report`) from their options to their output, apart
+//! from the argument parsing in the binary, so tests can run them.
+
+use crate::plot;
+use crate::sim::{self, Prepared, RunResult, SimPolicy, report, standard};
+use crate::trace::{self, Format};
+use crate::workload::WorkloadSpec;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Where requests come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A trace file, in `format` or the one its path tells.
+    Trace {
+        /// The file.
+        path: PathBuf,
+        /// The format, when given.
+        format: Option<Format>,
+    },
+    /// A synthetic workload.
+    Workload(WorkloadSpec),
+}
+
+impl Source {
+    /// Reads or generates the trace; returns it with the seconds that took.
+    pub fn load(&self) -> Result<(trace::Trace, f64), String> {
+        match self {
+            Source::Trace { path, format } => {
+                let loaded = trace::load(path, *format).map_err(|e| e.to_string())?;
+                Ok((loaded.trace, loaded.decode_time.as_secs_f64()))
+            }
+            Source::Workload(spec) => {
+                let start = Instant::now();
+                let trace = spec.generate();
+                Ok((trace, start.elapsed().as_secs_f64()))
+            }
+        }
+    }
+}
+
+/// How `sim` prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// A readable table per trace, each under a header line with the trace's size and costs.
+    Table,
+    /// One JSON object per result and line ([`report::json_line`]); headers go to stderr.
+    Json,
+    /// One Markdown table of hit ratios for all the traces, a column per policy and a row of
+    /// means ([`report::markdown_table`]), printed by the caller once every trace has run;
+    /// headers go to stderr.
+    Markdown,
+}
+
+/// What `sim` runs and how it prints.
+#[derive(Clone, Debug)]
+pub struct SimOptions {
+    /// Policies to replay through.
+    pub policies: Vec<SimPolicy>,
+    /// How the results are printed.
+    pub output: Output,
+    /// In Markdown, also the first policy's margin over the best of these at each point
+    /// ([`report::markdown_table_with_margin`]); none when empty.
+    pub margin_over: Vec<SimPolicy>,
+    /// Parallel replays at most (the available parallelism when `None`).
+    pub jobs: Option<usize>,
+}
+
+/// Loads `source`, replays it through every policy at every capacity, prints the results to
+/// `out` (the trace header goes to stderr unless the output is a table, so stdout stays pure
+/// JSON lines or Markdown; in Markdown mode nothing else is printed: see [`Output`]).
+pub fn sim_source(
+    source: &Source,
+    capacities: &[usize],
+    options: &SimOptions,
+    out: &mut dyn Write,
+) -> Result<Vec<RunResult>, String> {
+    let (trace, decode_seconds) = source.load()?;
+    let prepared = Prepared::new(trace, decode_seconds);
+    let header = report::trace_header(&prepared);
+    if options.output == Output::Table {
+        write_out(out, &format!("{header}\n"))?;
+    } else {
+        eprintln!("{header}");
+    }
+    let results = sim::run_all(&prepared, &options.policies, capacities, options.jobs)?;
+    let text = match options.output {
+        Output::Table => report::text_table(&results) + "\n",
+        Output::Json => results
+            .iter()
+            .map(|r| report::json_line(r, prepared.decode_seconds, prepared.dense_seconds) + "\n")
+            .collect(),
+        Output::Markdown => String::new(),
+    };
+    write_out(out, &text)?;
+    Ok(results)
+}
+
+/// Runs the standard comparison (every shared trace at its standard capacities, 47 points),
+/// printing each trace's results as [`sim_source`] does.
+pub fn sim_standard(
+    traces_dir: &Path,
+    options: &SimOptions,
+    out: &mut dyn Write,
+) -> Result<Vec<RunResult>, String> {
+    standard::check_traces_dir(traces_dir)?;
+    let mut all = Vec::new();
+    for (path, capacities) in standard::traces() {
+        let source = Source::Trace {
+            path: traces_dir.join(path),
+            format: None,
+        };
+        all.extend(sim_source(&source, &capacities, options, out)?);
+    }
+    Ok(all)
+}
+
+/// Prints the Markdown table of `results` (a column per policy of `options`) when the output
+/// is [`Output::Markdown`]; does nothing otherwise.
+pub fn finish(
+    results: &[RunResult],
+    options: &SimOptions,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    if options.output == Output::Markdown {
+        let table =
+            report::markdown_table_with_margin(results, &options.policies, &options.margin_over);
+        write_out(out, &table)?;
+    }
+    Ok(())
+}
+
+/// The columns the README table and the plots show: our policies driven directly, the
+/// optimum, and the peers that are not exact LRU (`cache-*` and `lru-crate` are checked equal
+/// to `lru`/`lfu`/... instead of shown).
+pub fn shown_policies() -> Vec<SimPolicy> {
+    SimPolicy::all()
+        .into_iter()
+        .filter(|p| !matches!(p, SimPolicy::Cache(_) | SimPolicy::LruCrate))
+        .collect()
+}
+
+/// Markers around the generated parts of the README.
+const TABLE_BEGIN: &str = "<!-- report:hit-ratios:begin -->";
+const TABLE_END: &str = "<!-- report:hit-ratios:end -->";
+
+/// The `report` command: the standard comparison for every policy, its checks, the README's
+/// hit-ratio table (between the `report:hit-ratios` markers of `readme`) and one SVG plot per
+/// trace in `plots`. Fails, after writing, when a check fails.
+pub fn report(
+    traces_dir: &Path,
+    readme: &Path,
+    plots: &Path,
+    jobs: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let options = SimOptions {
+        policies: SimPolicy::all(),
+        output: Output::Table,
+        margin_over: Vec::new(),
+        jobs,
+    };
+    let results = sim_standard(traces_dir, &options, out)?;
+    let shown = shown_policies();
+    for (path, _) in standard::traces() {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let of_trace: Vec<RunResult> = results
+            .iter()
+            .filter(|r| r.trace == name && shown.contains(&r.policy))
+            .cloned()
+            .collect();
+        let file = plots.join(format!("{}.svg", plot_stem(name)));
+        plot::write_svg(&file, &format!("{name}: hit ratio by capacity"), &of_trace)?;
+    }
+    let problems = standard::check(&results);
+    let mut table = report::markdown_table(&results, &shown);
+    table += &format!(
+        "\nChecked by the same run: `lru`, `cache-lru` and `lru-crate` equal the reference LRU \
+         column, `lfu` and `cache-lfu` its LFU column, `opt` its OPT column, and every \
+         `cache-X` has exactly the hits of `X`, at all {} points: {}.\n",
+        standard::REFERENCE.len(),
+        if problems.is_empty() {
+            "all equal"
+        } else {
+            "SEE THE MISMATCHES THE RUN PRINTED"
+        }
+    );
+    replace_between(readme, TABLE_BEGIN, TABLE_END, &table)?;
+    write_out(out, &table)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} check(s) failed:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        ))
+    }
+}
+
+/// The file stem a trace's plot gets: its name up to the first dot (`OLTP.lis.zst` → `OLTP`).
+pub fn plot_stem(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
+/// Replaces the text between the `begin` and `end` marker lines of the file at `path`.
+fn replace_between(path: &Path, begin: &str, end: &str, body: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (Some(start), Some(stop)) = (text.find(begin), text.find(end)) else {
+        return Err(format!(
+            "{} lacks the markers {begin} and {end}; add them where the table goes",
+            path.display()
+        ));
+    };
+    if stop < start {
+        return Err(format!(
+            "{}: the marker {end} comes before {begin}",
+            path.display()
+        ));
+    }
+    let head = &text[..start + begin.len()];
+    let tail = &text[stop..];
+    let updated = format!("{head}\n{body}{tail}");
+    std::fs::write(path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn write_out(out: &mut dyn Write, text: &str) -> Result<(), String> {
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))
+}

@@ -1,0 +1,54 @@
+//! [`DenseTrace`]: a trace's keys renamed `0, 1, 2, ...`, so a replay indexes vectors instead
+//! of probing a hash map.
+
+use clientcache::DefaultHashBuilder;
+use hashbrown::HashMap;
+use std::hash::BuildHasher;
+
+/// A trace with dense key ids, built once and shared by every direct replay.
+#[derive(Clone, Debug)]
+pub struct DenseTrace {
+    /// One id per request: the index of its key in `hashes`.
+    pub ids: Vec<u32>,
+    /// For each distinct key (by id), the hash `Cache<u64, _>` computes for it with its
+    /// default hasher: a policy driven directly is told exactly what the cache tells it, so
+    /// hash-dependent policies (TinyLFU's sketch) decide the same.
+    pub hashes: Vec<u64>,
+}
+
+impl DenseTrace {
+    /// Renames `keys` by first appearance.
+    ///
+    /// # Panics
+    ///
+    /// When the trace has more than `u32::MAX` distinct keys.
+    ///
+    /// ```
+    /// use clientcache_verify::sim::dense::DenseTrace;
+    ///
+    /// let dense = DenseTrace::new(&[70, 9, 70, 5]);
+    /// assert_eq!(dense.ids, [0, 1, 0, 2]);
+    /// assert_eq!(dense.unique(), 3);
+    /// ```
+    pub fn new(keys: &[u64]) -> Self {
+        let hasher = DefaultHashBuilder::default();
+        let mut index: HashMap<u64, u32> = HashMap::with_capacity(keys.len() / 8);
+        let mut hashes = Vec::new();
+        let ids = keys
+            .iter()
+            .map(|&key| {
+                *index.entry(key).or_insert_with(|| {
+                    let id = u32::try_from(hashes.len()).expect("at most u32::MAX distinct keys");
+                    hashes.push(hasher.hash_one(key));
+                    id
+                })
+            })
+            .collect();
+        DenseTrace { ids, hashes }
+    }
+
+    /// The number of distinct keys.
+    pub fn unique(&self) -> usize {
+        self.hashes.len()
+    }
+}

@@ -1,0 +1,343 @@
+//! Trace-driven simulation: hit ratios of our policies, the optimum and the peers.
+//!
+//! # The problem
+//!
+//! Choosing an eviction policy needs numbers: how many requests each would serve from the
+//! cache on real access patterns, at the sizes one would deploy. The simulator replays a
+//! [`Trace`] through each [`SimPolicy`] at each capacity and counts hits. Every request is a
+//! lookup, and a miss is followed by an insert of the key, for every policy alike.
+//!
+//! # Speed
+//!
+//! A trace is decoded once ([`crate::trace::load`]) and renamed to dense ids once
+//! ([`dense::DenseTrace`]), so the direct replays and the optimum index vectors instead of
+//! probing a hash map. Independent `(policy, capacity)` runs go to a pool of
+//! scoped threads, bounded by the available parallelism (or `jobs`).
+//!
+//! # Modules
+//!
+//! - [`dense`]: the dense renaming;
+//! - [`driver`]: our policies driven directly and through `Cache`;
+//! - [`peers`]: moka, quick_cache and the `lru` crate, and how each is driven;
+//! - [`report`]: the text, JSON and Markdown output;
+//! - [`standard`]: the shared traces, their standard capacities and reference figures.
+
+pub mod dense;
+pub mod driver;
+pub mod peers;
+pub mod report;
+pub mod standard;
+
+use crate::opt;
+use crate::policies::{Ours, PolicyVisitor};
+use crate::trace::Trace;
+use dense::DenseTrace;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fmt;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// What a trace is replayed through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SimPolicy {
+    /// One of our policies, driven directly ([`driver::replay_policy`]). Named `lru`, `lfu`,
+    /// `tinylfu`.
+    Direct(Ours),
+    /// One of our policies inside `clientcache::Cache` ([`driver::replay_cache`]). Named
+    /// `cache-lru`, ...
+    Cache(Ours),
+    /// Bélády's optimum ([`opt::belady_hits`]). Named `opt`.
+    Opt,
+    /// `moka::sync::Cache` ([`peers::replay_moka`]). Named `moka`.
+    Moka,
+    /// `quick_cache::unsync::Cache` ([`peers::replay_quick_cache`]). Named `quick_cache`.
+    QuickCache,
+    /// `lru::LruCache` ([`peers::replay_lru_crate`]). Named `lru-crate`.
+    LruCrate,
+}
+
+impl SimPolicy {
+    /// Every policy: ours directly, ours through `Cache`, the optimum, the peers.
+    pub fn all() -> Vec<SimPolicy> {
+        let mut all: Vec<SimPolicy> = Ours::ALL.iter().map(|&o| SimPolicy::Direct(o)).collect();
+        all.extend(Ours::ALL.iter().map(|&o| SimPolicy::Cache(o)));
+        all.extend([
+            SimPolicy::Opt,
+            SimPolicy::Moka,
+            SimPolicy::QuickCache,
+            SimPolicy::LruCrate,
+        ]);
+        all
+    }
+
+    /// The command-line and report name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SimPolicy::Direct(o) => o.slug(),
+            SimPolicy::Cache(o) => o.cache_slug(),
+            SimPolicy::Opt => "opt",
+            SimPolicy::Moka => "moka",
+            SimPolicy::QuickCache => "quick_cache",
+            SimPolicy::LruCrate => "lru-crate",
+        }
+    }
+
+    /// Parses a list of names ([`FromStr`](std::str::FromStr), case-insensitive,
+    /// `quick-cache` accepted for `quick_cache`); every policy when `names` is empty.
+    ///
+    /// ```
+    /// use clientcache_verify::policies::Ours;
+    /// use clientcache_verify::sim::SimPolicy;
+    ///
+    /// let names = ["cache-lfu".to_string(), "opt".to_string()];
+    /// assert_eq!(SimPolicy::parse_list(&names), Ok(vec![SimPolicy::Cache(Ours::Lfu), SimPolicy::Opt]));
+    /// assert_eq!(SimPolicy::parse_list(&[]), Ok(SimPolicy::all()));
+    /// assert!("fifo".parse::<SimPolicy>().unwrap_err().contains("choose from"));
+    /// ```
+    pub fn parse_list(names: &[String]) -> Result<Vec<SimPolicy>, String> {
+        if names.is_empty() {
+            return Ok(SimPolicy::all());
+        }
+        names.iter().map(|n| n.parse()).collect()
+    }
+
+    /// Rough cost relative to a direct replay, to start the slow runs first.
+    fn weight(self) -> u32 {
+        match self {
+            SimPolicy::Moka => 50,
+            SimPolicy::QuickCache | SimPolicy::LruCrate | SimPolicy::Opt => 4,
+            SimPolicy::Cache(_) => 2,
+            SimPolicy::Direct(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for SimPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+impl std::str::FromStr for SimPolicy {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        let wanted = name.trim().replace("quick-cache", "quick_cache");
+        SimPolicy::all()
+            .into_iter()
+            .find(|p| p.slug().eq_ignore_ascii_case(&wanted))
+            .ok_or_else(|| {
+                let names: Vec<&str> = SimPolicy::all().iter().map(|p| p.slug()).collect();
+                format!("unknown policy `{name}`; choose from {}", names.join(", "))
+            })
+    }
+}
+
+/// A trace ready to replay: decoded, and renamed to dense ids.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The trace.
+    pub trace: Trace,
+    /// The dense renaming: what the direct replays and the optimum index by, and the number of
+    /// distinct keys.
+    pub dense: DenseTrace,
+    /// Seconds spent reading, decompressing and decoding (or generating) the trace.
+    pub decode_seconds: f64,
+    /// Seconds spent on the dense renaming.
+    pub dense_seconds: f64,
+}
+
+impl Prepared {
+    /// Prepares `trace`, whose decoding took `decode_seconds`.
+    pub fn new(trace: Trace, decode_seconds: f64) -> Self {
+        let start = Instant::now();
+        let dense = DenseTrace::new(&trace.keys);
+        Prepared {
+            trace,
+            dense,
+            decode_seconds,
+            dense_seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// The number of distinct keys.
+    pub fn unique_keys(&self) -> usize {
+        self.dense.unique()
+    }
+}
+
+/// The outcome of one `(policy, capacity)` replay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunResult {
+    /// The trace's name.
+    pub trace: String,
+    /// Keys the cache holds at most.
+    pub capacity: usize,
+    /// What replayed it.
+    pub policy: SimPolicy,
+    /// Requests replayed.
+    pub requests: u64,
+    /// Requests served from the cache.
+    pub hits: u64,
+    /// Wall-clock seconds of the replay (building the cache included, decoding not).
+    pub seconds: f64,
+}
+
+impl RunResult {
+    /// Hits over requests, in percent (0 for an empty trace).
+    pub fn hit_ratio(&self) -> f64 {
+        if self.requests == 0 {
+            0.0
+        } else {
+            100.0 * self.hits as f64 / self.requests as f64
+        }
+    }
+}
+
+/// Replays `prepared` through `policy` at `capacity`, calling `progress(n)` every `n`
+/// requests.
+pub fn run_one(
+    prepared: &Prepared,
+    policy: SimPolicy,
+    capacity: usize,
+    progress: &mut dyn FnMut(u64),
+) -> Result<RunResult, String> {
+    let keys = &prepared.trace.keys;
+    if matches!(policy, SimPolicy::Direct(_) | SimPolicy::Cache(_))
+        && capacity > clientcache::MAX_SIZE_LIMIT
+    {
+        return Err(format!(
+            "capacity {capacity} exceeds the largest supported, {}",
+            clientcache::MAX_SIZE_LIMIT
+        ));
+    }
+    // No cache holds more than the distinct keys, so every replay is sized by this: a cache
+    // that never fills never evicts nor consults its admission filter, so the hits are those
+    // at `capacity`, and a huge capacity cannot exhaust memory (TinyLFU's sketch, the peers'
+    // and the optimum's tables are sized by the capacity they are given).
+    let room = capacity.min(prepared.unique_keys());
+    let start = Instant::now();
+    let hits = match policy {
+        SimPolicy::Direct(ours) => ours.visit(Direct {
+            dense: &prepared.dense,
+            capacity: room,
+            progress,
+        })?,
+        SimPolicy::Cache(ours) => ours.visit(ThroughCache {
+            keys,
+            capacity: room,
+            progress,
+        })?,
+        SimPolicy::Opt => {
+            let dense = &prepared.dense;
+            opt::belady_hits_with_progress(&dense.ids, dense.unique(), room, progress)
+        }
+        SimPolicy::Moka => peers::replay_moka(keys, room, progress),
+        SimPolicy::QuickCache => peers::replay_quick_cache(keys, room, progress),
+        SimPolicy::LruCrate => peers::replay_lru_crate(keys, room, progress),
+    };
+    Ok(RunResult {
+        trace: prepared.trace.name.clone(),
+        capacity,
+        policy,
+        requests: keys.len() as u64,
+        hits,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// [`driver::replay_policy`] for a policy type chosen at run time.
+struct Direct<'a> {
+    dense: &'a DenseTrace,
+    capacity: usize,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl PolicyVisitor for Direct<'_> {
+    type Output = Result<u64, String>;
+
+    fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
+        Ok(driver::replay_policy(
+            P::default(),
+            self.dense,
+            self.capacity,
+            self.progress,
+        ))
+    }
+}
+
+/// [`driver::replay_cache`] for a policy type chosen at run time.
+struct ThroughCache<'a> {
+    keys: &'a [u64],
+    capacity: usize,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl PolicyVisitor for ThroughCache<'_> {
+    type Output = Result<u64, String>;
+
+    fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
+        driver::replay_cache::<P>(self.keys, self.capacity, self.progress)
+    }
+}
+
+/// Requests below which no progress bar is shown.
+const PROGRESS_THRESHOLD: u64 = 20_000_000;
+
+/// Replays `prepared` through every policy at every capacity, on up to `jobs` threads (the
+/// available parallelism when `None`), with a progress bar on stderr for long replays
+/// (hidden when stderr is not a terminal). Results come in `capacities` × `policies` order.
+pub fn run_all(
+    prepared: &Prepared,
+    policies: &[SimPolicy],
+    capacities: &[usize],
+    jobs: Option<usize>,
+) -> Result<Vec<RunResult>, String> {
+    let mut tasks: Vec<(usize, SimPolicy, usize)> = Vec::new();
+    for &capacity in capacities {
+        for &policy in policies {
+            tasks.push((tasks.len(), policy, capacity));
+        }
+    }
+    // Slow replays first, so the pool does not end waiting on one of them.
+    let mut order = tasks.clone();
+    order.sort_by_key(|&(_, policy, _)| std::cmp::Reverse(policy.weight()));
+    let total = prepared.trace.len() as u64 * tasks.len() as u64;
+    let bar = if total >= PROGRESS_THRESHOLD {
+        let bar = ProgressBar::new(total);
+        let style = ProgressStyle::with_template("{msg} [{bar:30}] {percent}% eta {eta}")
+            .expect("a valid template")
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(prepared.trace.name.clone());
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let workers = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, tasks.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<RunResult, String>>>> =
+        Mutex::new(vec![None; tasks.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&(slot, policy, capacity)) =
+                    order.get(next.fetch_add(1, Ordering::Relaxed))
+                {
+                    let result = run_one(prepared, policy, capacity, &mut |n| bar.inc(n));
+                    results.lock().unwrap_or_else(|e| e.into_inner())[slot] = Some(result);
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every task ran"))
+        .collect()
+}

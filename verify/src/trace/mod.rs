@@ -1,0 +1,343 @@
+//! Reading cache traces into memory, once.
+//!
+//! # The problem
+//!
+//! Published cache traces come in several formats (the ARC traces' runs of block numbers, the
+//! LIRS traces' one key per line, cache2k's binary integers), usually compressed. A replay
+//! must not pay for parsing on every pass: [`load`] decompresses and decodes a file once into a
+//! [`Trace`], a plain `Vec<u64>` of keys that every policy and capacity then replays.
+//!
+//! # Formats
+//!
+//! | [`Format`] | content | key |
+//! |---|---|---|
+//! | `arc` | text lines `start count ignore ignore` | `start, start+1, ..., start+count-1` |
+//! | `lirs` | text, one unsigned integer per line; blank and `*` lines skipped | the integer |
+//! | `cache2k` | binary stream of big-endian `i32` | the integer's 32 bits, as `u64` |
+//! | `lines` | text, one key string per line; blank lines skipped | dense id, first seen first |
+//!
+//! A file ending in `.gz`, `.xz` or `.zst` is decompressed first ([`decompress`]). The format
+//! can be told from the path ([`Format::from_path`]): a parent folder named `arc`, `lirs` or
+//! `cache2k`, else the extension under the compression one (`.lis` arc, `.trace` lirs, `.txt`,
+//! `.lines` or `.log` lines).
+
+pub mod arc;
+pub mod cache2k;
+pub mod decompress;
+pub mod lines;
+pub mod lirs;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+/// The most requests a trace may hold: the replays number requests and keys with `u32`
+/// (Bélády's next-use positions, the dense key ids), and a bad line must not be able to ask
+/// for more memory than any machine has (an ARC run of 2^64 keys).
+pub const MAX_REQUESTS: usize = 2_000_000_000;
+
+/// A decoded trace: the keys requested, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// What the reports call it: the file name (`OLTP.lis.zst`) or the workload spec.
+    pub name: String,
+    /// One key per request.
+    pub keys: Vec<u64>,
+}
+
+impl Trace {
+    /// The number of requests.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the trace has no request.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The number of distinct keys.
+    pub fn unique_keys(&self) -> usize {
+        let mut seen = hashbrown::HashSet::with_capacity(self.keys.len() / 4);
+        self.keys.iter().filter(|&&k| seen.insert(k)).count()
+    }
+}
+
+/// A trace file format. Parses from `arc`, `lirs`, `cache2k` or `lines`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// ARC traces: `start count ignore ignore` runs.
+    Arc,
+    /// LIRS traces: one unsigned integer per line.
+    Lirs,
+    /// cache2k traces: big-endian `i32` stream.
+    Cache2k,
+    /// One key string per line.
+    Lines,
+}
+
+impl Format {
+    /// Every format, in `--help` order.
+    pub const ALL: [Format; 4] = [Format::Arc, Format::Lirs, Format::Cache2k, Format::Lines];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Arc => "arc",
+            Format::Lirs => "lirs",
+            Format::Cache2k => "cache2k",
+            Format::Lines => "lines",
+        }
+    }
+
+    /// The format a path suggests: its parent folder's name (`arc/`, `lirs/`, `cache2k/`), else
+    /// its extension under any compression extension. `None` when neither tells.
+    ///
+    /// ```
+    /// use clientcache_verify::trace::Format;
+    /// use std::path::Path;
+    ///
+    /// assert_eq!(Format::from_path(Path::new("traces/arc/OLTP.lis.zst")), Some(Format::Arc));
+    /// assert_eq!(Format::from_path(Path::new("x/web07.trace.xz")), Some(Format::Lirs));
+    /// assert_eq!(Format::from_path(Path::new("cache2k/web07.trace.xz")), Some(Format::Cache2k));
+    /// assert_eq!(Format::from_path(Path::new("keys.txt.gz")), Some(Format::Lines));
+    /// assert_eq!(Format::from_path(Path::new("data.bin")), None);
+    /// ```
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let parent = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str());
+        if let Some(format) = parent.and_then(|dir| dir.parse().ok()) {
+            return Some(format);
+        }
+        let name = path.file_name()?.to_str()?;
+        let stem = decompress::Compression::from_path(path).strip(name);
+        match stem.rsplit_once('.')?.1 {
+            "lis" => Some(Format::Arc),
+            "trace" => Some(Format::Lirs),
+            "txt" | "lines" | "log" => Some(Format::Lines),
+            _ => None,
+        }
+    }
+
+    /// Decodes decompressed `bytes` in this format.
+    pub fn parse(self, bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
+        match self {
+            Format::Arc => arc::parse(bytes),
+            Format::Lirs => lirs::parse(bytes),
+            Format::Cache2k => cache2k::parse(bytes),
+            Format::Lines => Ok(lines::parse(bytes)),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| {
+                format!("unknown trace format `{name}`; choose arc, lirs, cache2k or lines")
+            })
+    }
+}
+
+/// A line (or, for binary formats, byte offset) that does not decode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number; for `cache2k`, 0 (the message names the byte count).
+    pub line: usize,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Why a trace could not be loaded.
+#[derive(Debug)]
+pub enum TraceError {
+    /// The file could not be read or decompressed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Neither `--format` nor the path says which format the file is in.
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The content does not decode in the chosen format.
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The format tried.
+        format: Format,
+        /// Where and why.
+        error: ParseError,
+    },
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TraceError::Io { path, source } => {
+                write!(f, "cannot read trace {}: {source}", path.display())
+            }
+            TraceError::UnknownFormat { path } => write!(
+                f,
+                "cannot tell the format of {} from its folder or extension; pass \
+                 --format arc|lirs|cache2k|lines",
+                path.display()
+            ),
+            TraceError::Parse {
+                path,
+                format,
+                error,
+            } => write!(
+                f,
+                "{} is not a valid {format} trace: {error} (pass --format if the format is \
+                 another)",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TraceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TraceError::Io { source, .. } => Some(source),
+            TraceError::Parse { error, .. } => Some(error),
+            TraceError::UnknownFormat { .. } => None,
+        }
+    }
+}
+
+/// A loaded trace and how long reading it took.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The trace.
+    pub trace: Trace,
+    /// Time to read, decompress and decode the file.
+    pub decode_time: Duration,
+}
+
+/// Reads, decompresses (by extension) and decodes the trace at `path`, in `format` or else the
+/// one [`Format::from_path`] tells.
+pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, TraceError> {
+    let start = Instant::now();
+    let format =
+        format
+            .or_else(|| Format::from_path(path))
+            .ok_or_else(|| TraceError::UnknownFormat {
+                path: path.to_path_buf(),
+            })?;
+    let bytes = decompress::read(path).map_err(|source| TraceError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let keys = format.parse(&bytes).map_err(|error| TraceError::Parse {
+        path: path.to_path_buf(),
+        format,
+        error,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok(Loaded {
+        trace: Trace { name, keys },
+        decode_time: start.elapsed(),
+    })
+}
+
+/// Iterates the lines of `bytes` with their 1-based numbers, without the line ending (`\n` or
+/// `\r\n`).
+pub(crate) fn numbered_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .enumerate()
+        .filter(move |_| !bytes.is_empty())
+        .map(|(i, line)| (i + 1, line))
+}
+
+/// Parses an unsigned decimal integer made of ASCII digits only.
+#[inline]
+pub(crate) fn parse_u64(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(value)
+}
+
+/// A short, printable excerpt of a bad line for error messages.
+pub(crate) fn excerpt(line: &[u8]) -> String {
+    let text = String::from_utf8_lossy(line);
+    let mut short: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        short.push_str("...");
+    }
+    format!("{short:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_lines_strips_crlf_and_counts_from_one() {
+        let lines: Vec<_> = numbered_lines(b"a\r\nb\n\nc").collect();
+        assert_eq!(lines, [(1, &b"a"[..]), (2, b"b"), (3, b""), (4, b"c")]);
+        assert_eq!(numbered_lines(b"").count(), 0);
+        assert_eq!(numbered_lines(b"x\n").count(), 1);
+    }
+
+    #[test]
+    fn parse_u64_rejects_signs_spaces_and_overflow() {
+        assert_eq!(parse_u64(b"0"), Some(0));
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+        assert_eq!(parse_u64(b"-1"), None);
+        assert_eq!(parse_u64(b" 1"), None);
+        assert_eq!(parse_u64(b""), None);
+    }
+
+    #[test]
+    fn format_parses_case_insensitively_and_names_the_choices() {
+        assert_eq!("ARC".parse::<Format>(), Ok(Format::Arc));
+        let err = "csv".parse::<Format>().unwrap_err();
+        assert!(err.contains("arc, lirs, cache2k or lines"), "{err}");
+    }
+}

@@ -1,0 +1,62 @@
+//! Each policy crate driven directly and the same policy inside `clientcache::Cache` give
+//! exactly the same hit count: the direct driver mirrors the cache's protocol (events, ids,
+//! hashes), so the simulator's fast path measures what the cache would do.
+
+use clientcache_verify::policies::Ours;
+use clientcache_verify::sim::{Prepared, SimPolicy, run_one};
+use clientcache_verify::trace::{self, Trace};
+use clientcache_verify::workload::WorkloadSpec;
+use std::path::PathBuf;
+
+fn assert_agree(trace: Trace, capacities: &[usize]) {
+    let name = trace.name.clone();
+    let prepared = Prepared::new(trace, 0.0);
+    for &capacity in capacities {
+        for &ours in Ours::ALL {
+            let direct =
+                run_one(&prepared, SimPolicy::Direct(ours), capacity, &mut |_| {}).unwrap();
+            let cached = run_one(&prepared, SimPolicy::Cache(ours), capacity, &mut |_| {}).unwrap();
+            assert_eq!(
+                direct.hits,
+                cached.hits,
+                "{} on {name} at capacity {capacity}: {} hits directly, {} through Cache",
+                ours.slug(),
+                direct.hits,
+                cached.hits
+            );
+        }
+    }
+}
+
+fn workload(spec: &str) -> Trace {
+    spec.parse::<WorkloadSpec>().unwrap().generate()
+}
+
+#[test]
+fn direct_and_cache_agree_on_synthetic_workloads() {
+    assert_agree(
+        workload("zipf:s=0.9,n=5000,requests=60000,seed=3"),
+        &[0, 1, 50, 500],
+    );
+    assert_agree(
+        workload("scan:s=0.99,n=3000,every=5000,len=1500,requests=60000"),
+        &[100, 1000],
+    );
+    assert_agree(
+        workload("shift:s=0.8,n=2000,period=10000,step=700,requests=60000"),
+        &[300],
+    );
+    assert_agree(workload("loop:n=700,requests=20000"), &[512, 700]);
+}
+
+#[test]
+fn direct_and_cache_agree_on_a_shared_trace() {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/traces"));
+    assert!(
+        dir.is_dir(),
+        "the shared traces are not at {}; this test does not skip",
+        dir.display()
+    );
+    let loaded = trace::load(&dir.join("lirs/multi2.trace.gz"), None).unwrap();
+    assert_agree(loaded.trace, &[500, 1000, 2000]);
+}

@@ -1,0 +1,152 @@
+//! Every trace format, plain and under every compression, decodes to the same keys; bad input
+//! is an error that says what to do, never a panic. Fixtures are written at test time.
+
+use clientcache_verify::trace::{self, Format, TraceError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `(format, file stem, content, keys)` for each format.
+fn fixtures() -> Vec<(Format, &'static str, Vec<u8>, Vec<u64>)> {
+    let mut cache2k = Vec::new();
+    for key in [5i32, -1, 5, 70_000] {
+        cache2k.extend_from_slice(&key.to_be_bytes());
+    }
+    vec![
+        (
+            Format::Arc,
+            "t.lis",
+            b"10 3 0 0\n2 1 0 1\r\n\n10 1 0 2\n".to_vec(),
+            vec![10, 11, 12, 2, 10],
+        ),
+        (
+            Format::Lirs,
+            "t.trace",
+            b"7\r\n*\n\n8\n7\n".to_vec(),
+            vec![7, 8, 7],
+        ),
+        (
+            Format::Cache2k,
+            "t.bin",
+            cache2k,
+            vec![5, 0xFFFF_FFFF, 5, 70_000],
+        ),
+        (
+            Format::Lines,
+            "t.txt",
+            b"us-east-1\neu-west-1\n\nus-east-1\r\n".to_vec(),
+            vec![0, 1, 0],
+        ),
+    ]
+}
+
+fn compress(extension: &str, data: &[u8]) -> Vec<u8> {
+    match extension {
+        "" => data.to_vec(),
+        ".gz" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        ".xz" => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 6);
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        ".zst" => zstd::encode_all(data, 3).unwrap(),
+        other => panic!("no fixture compression {other}"),
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn every_format_decodes_under_every_compression() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, stem, content, keys) in fixtures() {
+        for extension in ["", ".gz", ".xz", ".zst"] {
+            let name = format!("{stem}{extension}");
+            let path = write(dir.path(), &name, &compress(extension, &content));
+            let loaded = trace::load(&path, Some(format))
+                .unwrap_or_else(|e| panic!("{name} as {format}: {e}"));
+            assert_eq!(loaded.trace.keys, keys, "{name} as {format}");
+            assert_eq!(loaded.trace.name, name);
+        }
+    }
+}
+
+#[test]
+fn the_format_defaults_from_the_folder_or_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("cache2k");
+    std::fs::create_dir(&sub).unwrap();
+    let (_, _, content, keys) = fixtures().remove(2);
+    let path = write(&sub, "web.trace.xz", &compress(".xz", &content));
+    assert_eq!(
+        trace::load(&path, None).unwrap().trace.keys,
+        keys,
+        "cache2k/ folder wins"
+    );
+    let path = write(dir.path(), "x.lis.zst", &compress(".zst", b"3 2 0 0\n"));
+    assert_eq!(
+        trace::load(&path, None).unwrap().trace.keys,
+        [3, 4],
+        ".lis is arc"
+    );
+}
+
+#[test]
+fn an_unknown_format_asks_for_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "data.bin", b"1\n");
+    let err = trace::load(&path, None).unwrap_err();
+    assert!(matches!(err, TraceError::UnknownFormat { .. }));
+    assert!(
+        err.to_string().contains("--format arc|lirs|cache2k|lines"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_content_names_the_line_and_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "bad.trace.gz",
+        &compress(".gz", b"1\n2\nthree\n"),
+    );
+    let err = trace::load(&path, None).unwrap_err().to_string();
+    assert!(err.contains("not a valid lirs trace: line 3"), "{err}");
+    let path = write(dir.path(), "odd.bin", &[0, 0, 0, 1, 2]);
+    let err = trace::load(&path, Some(Format::Cache2k))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("5 bytes") && err.contains("multiple of 4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn corrupt_or_missing_files_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["junk.trace.gz", "junk.trace.xz", "junk.trace.zst"] {
+        let path = write(dir.path(), name, b"this is not compressed at all");
+        let err = trace::load(&path, None).unwrap_err().to_string();
+        assert!(err.contains("decompression failed"), "{name}: {err}");
+    }
+    let truncated = compress(".gz", b"1\n2\n3\n");
+    let path = write(
+        dir.path(),
+        "cut.trace.gz",
+        &truncated[..truncated.len() / 2],
+    );
+    assert!(trace::load(&path, None).is_err());
+    let err = trace::load(&dir.path().join("absent.trace"), None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot read trace"), "{err}");
+}
