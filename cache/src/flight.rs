@@ -20,22 +20,48 @@
 //!
 //! # Async
 //!
-//! Only [`Flight`] blocks. An async variant keeps the table and the protocol and gives
-//! `Flight` a waker list beside the condition variable: `finish` also wakes the wakers, and a
-//! `poll_wait(&self, cx)` registers `cx.waker()` while the state is `Loading`.
+//! The async loads (`get_or_insert_with_async`) use the same table and protocol; only the
+//! waiting differs. Beside the condition variable, a [`Flight`] keeps a list of wakers: an
+//! async waiter ([`FlightWait`], a future) registers its task's waker while the flight is
+//! loading ([`Flight::poll_wait`]), and [`Flight::finish`] wakes every registered waker after
+//! signalling the blocked threads. Sync and async callers can wait on the same flight.
+//!
+//! Cancellation never blocks anyone, because no caller's progress depends on another caller
+//! being polled:
+//!
+//! - A dropped waiter only unregisters its waker ([`FlightWait`]'s `Drop`); the load and the
+//!   other waiters are unaffected. (moka issue #240 was a waiter whose cancellation left a lock
+//!   held that the others waited on; here a waiter holds nothing.)
+//! - A dropped *loader* (its future cancelled while it awaited its loader) drops its guard,
+//!   which abandons the flight exactly like a failed loader: the waiters are woken, retry, and
+//!   one of them becomes the next loader.
+//!
+//! The waker list needs no runtime: it is `std::task::Waker`s in a [`Slab`], so any executor
+//! works.
 
 use crate::sync::{self, Arc, Condvar, Mutex};
 use hashbrown::HashTable;
+use slab::Slab;
 use std::borrow::Borrow;
 use std::fmt;
+use std::future::Future;
 use std::hash::Hash;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
 /// One load in flight: its outcome, once known, and the waiters' wake-up.
 pub(crate) struct Flight<V> {
     /// `Loading` until [`Flight::finish`]; then final.
-    state: Mutex<Outcome<V>>,
+    state: Mutex<State<V>>,
     /// Signalled once, by [`Flight::finish`].
     done: Condvar,
+}
+
+struct State<V> {
+    outcome: Outcome<V>,
+    /// The async waiters' wakers, by the slot each [`FlightWait`] holds. Invariant: empty once
+    /// `outcome` is final (`finish` takes them all, and nothing registers after).
+    wakers: Slab<Waker>,
 }
 
 enum Outcome<V> {
@@ -49,7 +75,10 @@ enum Outcome<V> {
 impl<V: Clone> Flight<V> {
     fn new() -> Self {
         Flight {
-            state: Mutex::new(Outcome::Loading),
+            state: Mutex::new(State {
+                outcome: Outcome::Loading,
+                wakers: Slab::new(),
+            }),
             done: Condvar::new(),
         }
     }
@@ -59,27 +88,111 @@ impl<V: Clone> Flight<V> {
     pub(crate) fn wait(&self) -> Option<V> {
         let mut state = sync::lock(&self.state);
         loop {
-            match &*state {
+            match &state.outcome {
                 Outcome::Loading => state = sync::wait(&self.done, state),
                 Outcome::Loaded(value) => return Some(value.clone()),
                 Outcome::Abandoned => return None,
             }
         }
     }
+
+    /// The async [`wait`](Self::wait): `Ready` with the outcome once the flight finished;
+    /// otherwise registers (or refreshes) `cx`'s waker in `slot` and returns `Pending`.
+    fn poll_wait(&self, cx: &mut Context<'_>, slot: &mut Option<usize>) -> Poll<Option<V>> {
+        let mut state = sync::lock(&self.state);
+        match &state.outcome {
+            Outcome::Loaded(value) => return Poll::Ready(Some(value.clone())),
+            Outcome::Abandoned => return Poll::Ready(None),
+            Outcome::Loading => {}
+        }
+        match slot.and_then(|at| state.wakers.get_mut(at)) {
+            Some(waker) => {
+                if !waker.will_wake(cx.waker()) {
+                    waker.clone_from(cx.waker());
+                }
+            }
+            None => *slot = Some(state.wakers.insert(cx.waker().clone())),
+        }
+        Poll::Pending
+    }
 }
 
 impl<V> Flight<V> {
-    /// Publishes the outcome (`None`: abandoned) and wakes every waiter. Called once, with the
-    /// cache lock released.
+    /// Publishes the outcome (`None`: abandoned) and wakes every waiter, blocked threads and
+    /// async tasks. Called once, with the cache lock released.
     pub(crate) fn finish(&self, value: Option<V>) {
         let mut state = sync::lock(&self.state);
-        debug_assert!(matches!(*state, Outcome::Loading), "a flight finishes once");
-        *state = match value {
+        debug_assert!(
+            matches!(state.outcome, Outcome::Loading),
+            "a flight finishes once"
+        );
+        state.outcome = match value {
             Some(value) => Outcome::Loaded(value),
             None => Outcome::Abandoned,
         };
+        let wakers = std::mem::take(&mut state.wakers);
         drop(state);
         self.done.notify_all();
+        // Outside the flight's lock: a waker may run its task at once, which polls the flight.
+        for (_, waker) in wakers {
+            waker.wake();
+        }
+    }
+
+    /// Unregisters the waker in `slot` (a dropped async waiter). After `finish` the slab is
+    /// empty and nothing registers again, so a stale slot can never remove another's waker.
+    fn forget_waker(&self, slot: usize) {
+        let mut state = sync::lock(&self.state);
+        let waker = state.wakers.try_remove(slot);
+        drop(state);
+        drop(waker); // Outside the lock: dropping a waker runs executor code.
+    }
+}
+
+/// An async waiter: resolves to the flight's outcome (`Some(value)`, or `None` when the load
+/// was abandoned and the caller should retry). Dropping it before it resolves only unregisters
+/// its waker.
+pub(crate) struct FlightWait<V> {
+    flight: Arc<Flight<V>>,
+    /// This waiter's slot in the flight's waker list, once registered.
+    slot: Option<usize>,
+}
+
+impl<V> FlightWait<V> {
+    /// Waits on `flight`.
+    pub(crate) fn new(flight: Arc<Flight<V>>) -> Self {
+        FlightWait { flight, slot: None }
+    }
+}
+
+impl<V: Clone> Future for FlightWait<V> {
+    type Output = Option<V>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<V>> {
+        // `FlightWait` is `Unpin` (an `Arc` and an index), so the pin can be unwrapped safely.
+        let this = self.get_mut();
+        let polled = this.flight.poll_wait(cx, &mut this.slot);
+        if polled.is_ready() {
+            // `finish` already took the wakers: nothing left to unregister.
+            this.slot = None;
+        }
+        polled
+    }
+}
+
+impl<V> Drop for FlightWait<V> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            self.flight.forget_waker(slot);
+        }
+    }
+}
+
+impl<V> fmt::Debug for FlightWait<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FlightWait")
+            .field("registered", &self.slot.is_some())
+            .finish()
     }
 }
 
@@ -194,6 +307,61 @@ mod tests {
             assert_eq!(waiter.join().unwrap(), Some(7));
         }
         assert_eq!(flight.wait(), Some(7), "a finished flight answers at once");
+    }
+
+    /// A waker that counts its wake-ups.
+    struct CountingWaker(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for CountingWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn counting_waker() -> (Arc<CountingWaker>, Waker) {
+        let counter = Arc::new(CountingWaker(std::sync::atomic::AtomicUsize::new(0)));
+        (Arc::clone(&counter), Waker::from(Arc::clone(&counter)))
+    }
+
+    fn wakes(counter: &CountingWaker) -> usize {
+        counter.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn registered<V>(flight: &Flight<V>) -> usize {
+        sync::lock(&flight.state).wakers.len()
+    }
+
+    #[test]
+    fn async_waiter_registers_once_and_is_woken_with_the_value() {
+        let flight = Arc::new(Flight::<u32>::new());
+        let (counter, waker) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut wait = FlightWait::new(Arc::clone(&flight));
+        assert!(Pin::new(&mut wait).poll(&mut cx).is_pending());
+        assert!(Pin::new(&mut wait).poll(&mut cx).is_pending());
+        assert_eq!(registered(&flight), 1, "a re-poll refreshes, never adds");
+        flight.finish(Some(9));
+        assert_eq!(wakes(&counter), 1);
+        assert_eq!(registered(&flight), 0);
+        assert_eq!(Pin::new(&mut wait).poll(&mut cx), Poll::Ready(Some(9)));
+    }
+
+    #[test]
+    fn dropped_async_waiter_unregisters_and_others_still_get_the_value() {
+        let flight = Arc::new(Flight::<u32>::new());
+        let (dropped_counter, dropped_waker) = counting_waker();
+        let (kept_counter, kept_waker) = counting_waker();
+        let mut dropped = FlightWait::new(Arc::clone(&flight));
+        let mut kept = FlightWait::new(Arc::clone(&flight));
+        let _ = Pin::new(&mut dropped).poll(&mut Context::from_waker(&dropped_waker));
+        let _ = Pin::new(&mut kept).poll(&mut Context::from_waker(&kept_waker));
+        assert_eq!(registered(&flight), 2);
+        drop(dropped);
+        assert_eq!(registered(&flight), 1);
+        flight.finish(None);
+        assert_eq!((wakes(&dropped_counter), wakes(&kept_counter)), (0, 1));
+        let polled = Pin::new(&mut kept).poll(&mut Context::from_waker(&kept_waker));
+        assert_eq!(polled, Poll::Ready(None), "abandoned: the waiter retries");
     }
 
     #[test]

@@ -100,6 +100,8 @@
     allow(rustdoc::broken_intra_doc_links)
 )]
 
+#[cfg(feature = "aws")]
+pub mod aws;
 mod builder;
 mod cache;
 mod error;

@@ -1,17 +1,31 @@
 //! Single-flight loading: [`Cache::get_or_insert_with`] and
-//! [`Cache::try_get_or_insert_with`].
+//! [`Cache::try_get_or_insert_with`], and their async twins
+//! [`Cache::get_or_insert_with_async`] and [`Cache::try_get_or_insert_with_async`].
 //!
 //! The protocol (registering a flight, waiting, publishing) is described in `flight.rs`. This
-//! file drives it; [`LoadGuard`] makes sure a loader that fails or panics still releases its
-//! waiters.
+//! file drives it; [`LoadGuard`] makes sure a loader that fails, panics or (async) is cancelled
+//! still releases its waiters. The sync and async paths share every step but the waiting
+//! ([`Cache::begin_load`], [`LoadGuard`]).
 
 use crate::cache::Cache;
-use crate::flight::Flight;
+use crate::flight::{Flight, FlightWait};
 use crate::listener::Removals;
 use crate::sync::Arc;
 use clientcache_policy_api::Policy;
 use std::convert::Infallible;
+use std::future::Future;
 use std::hash::{BuildHasher, Hash};
+
+/// What a caller of the `get_or_insert_with` family does next.
+enum Begin<K, V> {
+    /// The key is cached: return the value.
+    Hit(V),
+    /// Another call loads the key: wait on its flight, then (if it was abandoned) retry with
+    /// the key given back.
+    Wait(K, Arc<Flight<V>>),
+    /// This call registered the flight (the table holds the key): run the loader.
+    Load(Arc<Flight<V>>),
+}
 
 impl<K, V, P, S> Cache<K, V, P, S>
 where
@@ -99,28 +113,16 @@ where
     {
         let hash = self.hash(&key);
         let mut counted = false;
+        let mut key = key;
         let flight = loop {
-            let mut shard = self.lock();
-            // The first look is the call's one counted lookup; retries after an abandoned
-            // load are the same request, so they only peek.
-            let hit = if counted {
-                shard.peek(hash, &key)
-            } else {
-                counted = true;
-                shard.get(hash, &key)
-            };
-            if let Some(value) = hit {
-                return Ok(value);
-            }
-            if let Some(flight) = shard.flights.find(hash, &key) {
-                let flight = Arc::clone(flight);
-                drop(shard);
-                match flight.wait() {
+            match self.begin_load(hash, key, &mut counted) {
+                Begin::Hit(value) => return Ok(value),
+                Begin::Wait(given_back, flight) => match flight.wait() {
                     Some(value) => return Ok(value),
-                    None => continue, // The loader failed: retry, maybe as the loader.
-                }
+                    None => key = given_back, // The loader failed: retry, maybe as the loader.
+                },
+                Begin::Load(flight) => break flight,
             }
-            break shard.flights.start(hash, key);
         };
         let guard = LoadGuard {
             cache: self,
@@ -130,6 +132,142 @@ where
         };
         let value = init()?; // No lock held. On `Err` or a panic, the guard abandons.
         Ok(guard.complete(value))
+    }
+
+    /// The async [`get_or_insert_with`](Self::get_or_insert_with): concurrent tasks asking for
+    /// one key run **one** `init` future and share its value.
+    ///
+    /// Works on any executor (the waiting uses only `std::task::Waker`s). Never holds the
+    /// cache lock across an `.await`: the returned future is `Send` when `K`, `V`, `P`, `S` and
+    /// `init`'s future are. Waiting tasks are woken when the load finishes; they do not poll.
+    ///
+    /// Cancellation is safe:
+    ///
+    /// - dropping a *waiting* call's future only unregisters it; the load and the other
+    ///   waiters carry on;
+    /// - dropping the *loading* call's future (the one running `init`) abandons the load as a
+    ///   failure does: nothing is cached, the waiters are woken, and one of them runs its own
+    ///   `init`.
+    ///
+    /// Mixing the sync and async families on one key is allowed; but a sync call that waits
+    /// blocks its thread, so do not let it wait on a load whose future runs on that same thread
+    /// (a single-threaded executor).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let waker = std::task::Waker::noop();
+    /// #     let mut cx = std::task::Context::from_waker(&waker);
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     loop {
+    /// #         if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; }
+    /// #     }
+    /// # }
+    /// let cache: Cache<&str, String, LruPolicy> = Cache::new(10);
+    /// let client = block_on(cache.get_or_insert_with_async("eu-west-1", || async {
+    ///     // e.g. `aws_config::load_from_env().await`, then build the client.
+    ///     "client for eu-west-1".to_string()
+    /// }));
+    /// assert_eq!(client, "client for eu-west-1");
+    /// assert_eq!(cache.get("eu-west-1").as_deref(), Some("client for eu-west-1"));
+    /// ```
+    pub async fn get_or_insert_with_async<F, Fut>(&self, key: K, init: F) -> V
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = V>,
+    {
+        let loaded = self
+            .try_get_or_insert_with_async(key, || async { Ok::<V, Infallible>(init().await) })
+            .await;
+        match loaded {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The async [`try_get_or_insert_with`](Self::try_get_or_insert_with): like
+    /// [`get_or_insert_with_async`](Self::get_or_insert_with_async), with a loader that can
+    /// fail. When `init`'s future returns `Err`, nothing is cached and this call returns the
+    /// error; the waiters retry and one of them runs its own `init`.
+    ///
+    /// # Errors
+    ///
+    /// The error `init`'s future returned, when this call ran it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let waker = std::task::Waker::noop();
+    /// #     let mut cx = std::task::Context::from_waker(&waker);
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     loop {
+    /// #         if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; }
+    /// #     }
+    /// # }
+    /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
+    /// let failed = block_on(cache.try_get_or_insert_with_async("sts", || async {
+    ///     Err::<u32, _>("no credentials")
+    /// }));
+    /// assert_eq!(failed, Err("no credentials"));
+    /// assert!(!cache.contains_key("sts")); // nothing cached
+    /// let loaded = block_on(cache.try_get_or_insert_with_async("sts", || async { Ok::<_, &str>(4) }));
+    /// assert_eq!(loaded, Ok(4));
+    /// ```
+    pub async fn try_get_or_insert_with_async<F, Fut, E>(&self, key: K, init: F) -> Result<V, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let hash = self.hash(&key);
+        let mut counted = false;
+        let mut key = key;
+        let flight = loop {
+            // `begin_load` takes and releases the lock: no guard lives across an `.await`.
+            match self.begin_load(hash, key, &mut counted) {
+                Begin::Hit(value) => return Ok(value),
+                Begin::Wait(given_back, flight) => match FlightWait::new(flight).await {
+                    Some(value) => return Ok(value),
+                    None => key = given_back, // Abandoned: retry, maybe as the loader.
+                },
+                Begin::Load(flight) => break flight,
+            }
+        };
+        let guard = LoadGuard {
+            cache: self,
+            hash,
+            flight,
+            finished: false,
+        };
+        // No lock held. On `Err`, a panic, or this future being dropped here, the guard
+        // abandons the flight and the waiters retry.
+        let value = init().await?;
+        Ok(guard.complete(value))
+    }
+
+    /// One step of the family, under the lock: a hit, a flight to wait on, or a new flight
+    /// this call loads. The first look is the call's one counted lookup (`counted` records
+    /// it); retries after an abandoned load are the same request, so they only peek.
+    fn begin_load(&self, hash: u64, key: K, counted: &mut bool) -> Begin<K, V> {
+        let mut shard = self.lock();
+        let hit = if *counted {
+            shard.peek(hash, &key)
+        } else {
+            *counted = true;
+            shard.get(hash, &key)
+        };
+        if let Some(value) = hit {
+            return Begin::Hit(value);
+        }
+        if let Some(flight) = shard.flights.find(hash, &key) {
+            return Begin::Wait(key, Arc::clone(flight));
+        }
+        Begin::Load(shard.flights.start(hash, key))
     }
 }
 
@@ -193,3 +331,7 @@ impl<K, V, P, S> Drop for LoadGuard<'_, K, V, P, S> {
 #[cfg(all(test, not(loom)))]
 #[path = "loading_tests.rs"]
 mod tests;
+
+#[cfg(all(test, not(loom)))]
+#[path = "loading_async_tests.rs"]
+mod async_tests;

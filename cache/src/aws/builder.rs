@@ -1,0 +1,551 @@
+//! [`ClientCacheKeyBuilder`]: builds a [`ClientCacheKey`] from parameters in any order.
+//!
+//! Each setter validates its value at once and keeps the first error for [`build`]
+//! (`ClientCacheKeyBuilder::build`), so a chain of setters reads like the SDK's config
+//! builders and the error still names the parameter. Credentials are fingerprinted in the
+//! setter: the builder never holds a secret either.
+
+use super::fingerprint::CredentialsFingerprint;
+use super::key::{ClientCacheKey, CredentialsId, Params};
+use super::param::ParamValue;
+use super::validate;
+use crate::error::Error;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+/// Builds a [`ClientCacheKey`]; start with [`ClientCacheKey::builder`].
+///
+/// Setters may come in any order; a parameter set twice keeps the last value; a `set_*(None)`
+/// is the same as never setting it. Invalid values are reported by [`build`](Self::build).
+///
+/// # Examples
+///
+/// ```
+/// use clientcache::aws::ClientCacheKey;
+/// use aws_smithy_types::retry::RetryConfig;
+///
+/// let key = ClientCacheKey::builder("s3")
+///     .region("eu-central-1")
+///     .retry_config(RetryConfig::standard().with_max_attempts(5))
+///     .param("force_path_style", true)
+///     .build()?;
+/// assert_eq!(
+///     key.to_string(),
+///     "s3(region=eu-central-1, retry_config(mode=Standard, max_attempts=5, \
+///      initial_backoff=1s, max_backoff=20s), force_path_style=true)"
+/// );
+/// # Ok::<(), clientcache::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientCacheKeyBuilder {
+    service: Cow<'static, str>,
+    region: Option<Box<str>>,
+    profile: Option<Box<str>>,
+    endpoint_url: Option<Box<str>>,
+    credentials: Option<CredentialsId>,
+    #[cfg(feature = "aws-config")]
+    token_provider: Option<aws_smithy_runtime_api::client::identity::IdentityCachePartition>,
+    retry_config: Option<RetryConfig>,
+    timeout_config: Option<TimeoutConfig>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    app_name: Option<Box<str>>,
+    behavior_version: Option<Box<str>>,
+    /// In call order; `build` sorts it, the last value of a name winning.
+    extra: Vec<(Box<str>, ParamValue)>,
+    /// The first invalid value a setter saw.
+    error: Option<Error>,
+}
+
+/// Validates an optional string with `check`, keeping the first error in `error`.
+fn checked(
+    error: &mut Option<Error>,
+    value: Option<String>,
+    check: fn(&str) -> Result<(), Error>,
+) -> Option<Box<str>> {
+    let value = value?;
+    if let Err(e) = check(&value) {
+        error.get_or_insert(e);
+    }
+    Some(value.into_boxed_str())
+}
+
+impl ClientCacheKey {
+    /// A builder for a key of `service`, named as its SDK crate names it (`s3` for
+    /// aws-sdk-s3, `dynamodb`, `sso-oidc`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("dynamodb").region("us-east-1").build()?;
+    /// assert_eq!(key.to_string(), "dynamodb(region=us-east-1)");
+    /// assert!(ClientCacheKey::builder("").build().is_err());
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn builder(service: impl Into<Cow<'static, str>>) -> ClientCacheKeyBuilder {
+        ClientCacheKeyBuilder::new(service.into())
+    }
+
+    /// A builder holding this key's parameters, to derive a key that differs in a few.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let east = ClientCacheKey::builder("s3").region("us-east-1").build()?;
+    /// let west = east.to_builder().region("us-west-2").build()?;
+    /// assert_eq!(west.to_string(), "s3(region=us-west-2)");
+    /// assert_eq!(west.to_builder().region("us-east-1").build()?, east);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn to_builder(&self) -> ClientCacheKeyBuilder {
+        let p = &**self.params();
+        ClientCacheKeyBuilder {
+            service: Cow::Owned(self.service().to_owned()),
+            region: p.region.clone(),
+            profile: p.profile.clone(),
+            endpoint_url: p.endpoint_url.clone(),
+            credentials: p.credentials.clone(),
+            #[cfg(feature = "aws-config")]
+            token_provider: p.token_provider,
+            retry_config: p.retry_config.clone(),
+            timeout_config: p.timeout_config.clone(),
+            use_fips: p.use_fips,
+            use_dual_stack: p.use_dual_stack,
+            app_name: p.app_name.clone(),
+            behavior_version: p.behavior_version.clone(),
+            extra: p.extra.to_vec(),
+            error: None,
+        }
+    }
+}
+
+impl ClientCacheKeyBuilder {
+    fn new(service: Cow<'static, str>) -> Self {
+        ClientCacheKeyBuilder {
+            service,
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            credentials: None,
+            #[cfg(feature = "aws-config")]
+            token_provider: None,
+            retry_config: None,
+            timeout_config: None,
+            use_fips: None,
+            use_dual_stack: None,
+            app_name: None,
+            behavior_version: None,
+            extra: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// The region, e.g. `us-west-2`. Kept as given (no case folding): it must be a valid host
+    /// label sequence, since the SDK puts it into the endpoint's host name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// assert!(ClientCacheKey::builder("s3").region("us-west-2").build().is_ok());
+    /// assert!(ClientCacheKey::builder("s3").region("us west 2").build().is_err());
+    /// ```
+    pub fn region(self, region: impl Into<String>) -> Self {
+        self.set_region(Some(region))
+    }
+
+    /// Sets or clears the region; `None` equals never setting it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let a = ClientCacheKey::builder("s3").set_region(None::<String>).build()?;
+    /// assert_eq!(a, ClientCacheKey::builder("s3").build()?);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn set_region(mut self, region: Option<impl Into<String>>) -> Self {
+        self.region = checked(&mut self.error, region.map(Into::into), validate::region);
+        self
+    }
+
+    /// The shared-config profile name, e.g. `prod`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3").profile("prod").build()?;
+    /// assert_eq!(key.to_string(), "s3(profile=prod)");
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn profile(self, profile: impl Into<String>) -> Self {
+        self.set_profile(Some(profile))
+    }
+
+    /// Sets or clears the profile name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// assert!(ClientCacheKey::builder("s3").set_profile(Some(" prod")).build().is_err());
+    /// ```
+    pub fn set_profile(mut self, profile: Option<impl Into<String>>) -> Self {
+        self.profile = checked(&mut self.error, profile.map(Into::into), validate::profile);
+        self
+    }
+
+    /// The endpoint URL, e.g. `http://127.0.0.1:9000`: an absolute `http`/`https` URL without
+    /// a `user:password@` part. Kept as given (a trailing `/` is significant).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// assert!(ClientCacheKey::builder("s3").endpoint_url("http://127.0.0.1:9000").build().is_ok());
+    /// assert!(ClientCacheKey::builder("s3").endpoint_url("127.0.0.1:9000").build().is_err());
+    /// ```
+    pub fn endpoint_url(self, url: impl Into<String>) -> Self {
+        self.set_endpoint_url(Some(url))
+    }
+
+    /// Sets or clears the endpoint URL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3").set_endpoint_url(None::<&str>).build()?;
+    /// assert_eq!(key.endpoint_url(), None);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn set_endpoint_url(mut self, url: Option<impl Into<String>>) -> Self {
+        self.endpoint_url = checked(&mut self.error, url.map(Into::into), validate::endpoint_url);
+        self
+    }
+
+    /// Static credentials. They are fingerprinted here (see the [module docs](super)); the key
+    /// and this builder keep no copy of the secret or the token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let a = ClientCacheKey::builder("s3").credentials("AKIAIOSFODNN7EXAMPLE", "one", None).build()?;
+    /// let b = ClientCacheKey::builder("s3").credentials("AKIAIOSFODNN7EXAMPLE", "two", None).build()?;
+    /// assert_ne!(a, b);
+    /// assert_eq!(a.to_string(), b.to_string()); // the label never shows the secret
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn credentials(
+        mut self,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+    ) -> Self {
+        match validate::credentials(access_key_id, secret_access_key, session_token) {
+            Ok(()) => {
+                self.credentials = Some(CredentialsId::Static(CredentialsFingerprint::new(
+                    access_key_id,
+                    secret_access_key,
+                    session_token,
+                )));
+            }
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    /// Clears the credentials: the key then means "the default credentials chain".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3")
+    ///     .credentials("AKIAIOSFODNN7EXAMPLE", "secret", None)
+    ///     .clear_credentials()
+    ///     .build()?;
+    /// assert!(!key.has_credentials());
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn clear_credentials(mut self) -> Self {
+        self.credentials = None;
+        self
+    }
+
+    /// A credentials provider's identity (from an `SdkConfig`).
+    #[cfg(feature = "aws-config")]
+    pub(crate) fn credentials_provider(
+        mut self,
+        partition: Option<aws_smithy_runtime_api::client::identity::IdentityCachePartition>,
+    ) -> Self {
+        self.credentials = partition.map(CredentialsId::Provider);
+        self
+    }
+
+    /// A token provider's identity (from an `SdkConfig`).
+    #[cfg(feature = "aws-config")]
+    pub(crate) fn token_provider(
+        mut self,
+        partition: Option<aws_smithy_runtime_api::client::identity::IdentityCachePartition>,
+    ) -> Self {
+        self.token_provider = partition;
+        self
+    }
+
+    /// The behavior version without validation (an `SdkConfig`'s, named by the SDK).
+    #[cfg(feature = "aws-config")]
+    pub(crate) fn behavior_version_unchecked(mut self, version: Option<String>) -> Self {
+        self.behavior_version = version.map(String::into_boxed_str);
+        self
+    }
+
+    /// The retry config, compared with the SDK's `PartialEq`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    /// use aws_smithy_types::retry::RetryConfig;
+    ///
+    /// let three = ClientCacheKey::builder("s3").retry_config(RetryConfig::standard()).build()?;
+    /// let five = ClientCacheKey::builder("s3")
+    ///     .retry_config(RetryConfig::standard().with_max_attempts(5))
+    ///     .build()?;
+    /// assert_ne!(three, five);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn retry_config(self, config: RetryConfig) -> Self {
+        self.set_retry_config(Some(config))
+    }
+
+    /// Sets or clears the retry config.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3").set_retry_config(None).build()?;
+    /// assert_eq!(key, ClientCacheKey::builder("s3").build()?);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn set_retry_config(mut self, config: Option<RetryConfig>) -> Self {
+        self.retry_config = config;
+        self
+    }
+
+    /// The timeout config, compared with the SDK's `PartialEq`: an unset timeout differs from
+    /// a disabled one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    /// use aws_smithy_types::timeout::TimeoutConfig;
+    ///
+    /// let unset = ClientCacheKey::builder("s3").timeout_config(TimeoutConfig::builder().build()).build()?;
+    /// let disabled = ClientCacheKey::builder("s3").timeout_config(TimeoutConfig::disabled()).build()?;
+    /// assert_ne!(unset, disabled);
+    /// assert_eq!(
+    ///     disabled.to_string(),
+    ///     "s3(timeout_config(connect=disabled, read=disabled, operation=disabled, \
+    ///      operation_attempt=disabled))"
+    /// );
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn timeout_config(self, config: TimeoutConfig) -> Self {
+        self.set_timeout_config(Some(config))
+    }
+
+    /// Sets or clears the timeout config.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3").set_timeout_config(None).build()?;
+    /// assert_eq!(key, ClientCacheKey::builder("s3").build()?);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn set_timeout_config(mut self, config: Option<TimeoutConfig>) -> Self {
+        self.timeout_config = config;
+        self
+    }
+
+    /// Whether to use FIPS endpoints. `false` differs from unset (unset lets the environment
+    /// decide).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let off = ClientCacheKey::builder("s3").use_fips(false).build()?;
+    /// assert_ne!(off, ClientCacheKey::builder("s3").build()?);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.use_fips = Some(use_fips);
+        self
+    }
+
+    /// Whether to use dual-stack endpoints; `false` differs from unset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3").use_dual_stack(true).build()?;
+    /// assert_eq!(key.to_string(), "s3(use_dual_stack=true)");
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
+    /// The app name the SDK adds to its user agent, with the SDK's rule for valid names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// assert!(ClientCacheKey::builder("s3").app_name("billing").build().is_ok());
+    /// assert!(ClientCacheKey::builder("s3").app_name("bill ing").build().is_err());
+    /// ```
+    pub fn app_name(mut self, app_name: impl Into<String>) -> Self {
+        self.app_name = checked(&mut self.error, Some(app_name.into()), validate::app_name);
+        self
+    }
+
+    /// The behavior version, by its date: `2026-01-12` for `BehaviorVersion::v2026_01_12()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// assert!(ClientCacheKey::builder("s3").behavior_version("2026-01-12").build().is_ok());
+    /// assert!(ClientCacheKey::builder("s3").behavior_version("latest").build().is_err());
+    /// ```
+    pub fn behavior_version(mut self, version: impl Into<String>) -> Self {
+        self.behavior_version = checked(
+            &mut self.error,
+            Some(version.into()),
+            validate::behavior_version,
+        );
+        self
+    }
+
+    /// An extra, service-specific parameter, e.g. S3's `force_path_style`. `name` is the
+    /// service config setter's snake_case name; it may not be one of the key's own
+    /// parameters. Values appear in labels: never pass a secret here.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let a = ClientCacheKey::builder("s3").param("force_path_style", true).param("x", 1).build()?;
+    /// let b = ClientCacheKey::builder("s3").param("x", 1).param("force_path_style", true).build()?;
+    /// assert_eq!(a, b);
+    /// assert!(ClientCacheKey::builder("s3").param("region", "x").build().is_err());
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
+        let name = name.into();
+        if let Err(e) = validate::param_name(&name) {
+            self.error.get_or_insert(e);
+        }
+        self.extra.push((name.into_boxed_str(), value.into()));
+        self
+    }
+
+    /// Builds the key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] naming the first invalid parameter: an empty or malformed service
+    /// name, a region or endpoint URL that cannot be valid, and so on. Credentials are never
+    /// echoed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{aws::ClientCacheKey, Error};
+    ///
+    /// let err = ClientCacheKey::builder("s3").region("us_east_1").build().unwrap_err();
+    /// assert!(matches!(err, Error::InvalidKey { ref parameter, .. } if parameter == "region"));
+    /// ```
+    pub fn build(self) -> Result<ClientCacheKey, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut extra = self.extra;
+        // Stable: equal names keep call order, so the last one set is last; keep it.
+        extra.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut unique: Vec<(Box<str>, ParamValue)> = Vec::with_capacity(extra.len());
+        for (name, value) in extra {
+            match unique.last_mut() {
+                Some(last) if last.0 == name => last.1 = value,
+                _ => unique.push((name, value)),
+            }
+        }
+        let mut params = Params {
+            region: self.region,
+            profile: self.profile,
+            endpoint_url: self.endpoint_url,
+            credentials: self.credentials,
+            #[cfg(feature = "aws-config")]
+            token_provider: self.token_provider,
+            retry_config: self.retry_config,
+            timeout_config: self.timeout_config,
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            app_name: self.app_name,
+            behavior_version: self.behavior_version,
+            extra: unique.into_boxed_slice(),
+            hash: 0,
+        };
+        params.hash = params.compute_hash();
+        ClientCacheKey::from_parts(self.service, Arc::new(params))
+    }
+}
+
+impl fmt::Debug for ClientCacheKeyBuilder {
+    /// The service and whether an error is pending; credentials show as `***` at most.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCacheKeyBuilder")
+            .field("service", &self.service)
+            .field("region", &self.region)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|c| c.to_string()),
+            )
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
