@@ -9,7 +9,9 @@
 //!
 //! The model follows the cache's documented rules: `insert` refuses a resident key, evicts the
 //! victim *before* inserting when full, and stores nothing when `max_size` is 0; `peek` and
-//! `contains_key` are not accesses; `set_max_size` evicts in policy order.
+//! `contains_key` are not accesses; `set_max_size` evicts in policy order. It keeps the cache's
+//! counters too ([`ModelStats`], the rules of `clientcache::CacheStats`), so a test can compare
+//! stats as well as state.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +31,22 @@ struct Resident {
     last_use: u64,
 }
 
+/// The model's counters, counted as `clientcache::CacheStats` counts them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ModelStats {
+    /// `get`s that found the key.
+    pub hits: u64,
+    /// `get`s that did not.
+    pub misses: u64,
+    /// Successful `insert`s, including a newcomer dropped at once (`max_size` 0).
+    pub inserts: u64,
+    /// Entries dropped by the policy: to make room, on a shrinking `set_max_size`, and the
+    /// newcomer when `max_size` is 0.
+    pub evictions: u64,
+    /// Entries taken out by `remove`, `pop_victim` and `clear`.
+    pub removals: u64,
+}
+
 /// A plain model of `clientcache::Cache<u16, u64, P>`.
 #[derive(Clone, Debug)]
 pub struct ReferenceCache {
@@ -36,6 +54,7 @@ pub struct ReferenceCache {
     max_size: usize,
     tick: u64,
     residents: BTreeMap<u16, Resident>,
+    stats: ModelStats,
 }
 
 /// Why a model `insert` or `remove` failed, mirroring `clientcache::Error`.
@@ -55,7 +74,21 @@ impl ReferenceCache {
             max_size,
             tick: 0,
             residents: BTreeMap::new(),
+            stats: ModelStats::default(),
         }
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> ModelStats {
+        self.stats
+    }
+
+    /// Resident entries, next victim first.
+    pub fn entries(&self) -> Vec<(u16, u64)> {
+        self.order()
+            .into_iter()
+            .map(|key| (key, self.residents[&key].value))
+            .collect()
     }
 
     /// Number of resident keys.
@@ -102,11 +135,13 @@ impl ReferenceCache {
         if self.residents.contains_key(&key) {
             return Err(ModelError::AlreadyCached);
         }
+        self.stats.inserts += 1;
         if self.max_size == 0 {
+            self.stats.evictions += 1;
             return Ok(None);
         }
         let evicted = if self.residents.len() >= self.max_size {
-            self.pop_victim()
+            self.evict()
         } else {
             None
         };
@@ -125,7 +160,11 @@ impl ReferenceCache {
     /// A lookup that counts as an access.
     pub fn get(&mut self, key: u16) -> Option<u64> {
         let tick = self.next_tick();
-        let resident = self.residents.get_mut(&key)?;
+        let Some(resident) = self.residents.get_mut(&key) else {
+            self.stats.misses += 1;
+            return None;
+        };
+        self.stats.hits += 1;
         resident.frequency += 1;
         resident.last_use = tick;
         Some(resident.value)
@@ -138,14 +177,26 @@ impl ReferenceCache {
 
     /// Removes `key`.
     pub fn remove(&mut self, key: u16) -> Result<u64, ModelError> {
-        self.residents
-            .remove(&key)
-            .map(|r| r.value)
-            .ok_or(ModelError::NotCached)
+        let resident = self.residents.remove(&key).ok_or(ModelError::NotCached)?;
+        self.stats.removals += 1;
+        Ok(resident.value)
     }
 
-    /// Removes and returns the next victim.
+    /// Removes and returns the next victim (counted as a removal: the caller asked).
     pub fn pop_victim(&mut self) -> Option<(u16, u64)> {
+        let popped = self.take_victim()?;
+        self.stats.removals += 1;
+        Some(popped)
+    }
+
+    /// Drops the next victim (counted as an eviction: the policy chose it).
+    fn evict(&mut self) -> Option<(u16, u64)> {
+        let evicted = self.take_victim()?;
+        self.stats.evictions += 1;
+        Some(evicted)
+    }
+
+    fn take_victim(&mut self) -> Option<(u16, u64)> {
         let key = self.victim()?;
         let resident = self.residents.remove(&key)?;
         Some((key, resident.value))
@@ -156,14 +207,17 @@ impl ReferenceCache {
         self.max_size = max_size;
         let mut evicted = Vec::new();
         while self.residents.len() > max_size {
-            evicted.extend(self.pop_victim());
+            evicted.extend(self.evict());
         }
         evicted
     }
 
-    /// Removes everything.
-    pub fn clear(&mut self) {
+    /// Removes everything; returns the entries, next victim first.
+    pub fn clear(&mut self) -> Vec<(u16, u64)> {
+        let cleared = self.entries();
+        self.stats.removals += cleared.len() as u64;
         self.residents.clear();
+        cleared
     }
 }
 
@@ -208,5 +262,36 @@ mod tests {
         let mut m = ReferenceCache::new(ModelPolicy::Lru, 0);
         assert_eq!(m.insert(1, 1), Ok(None));
         assert!(m.is_empty());
+        let stats = m.stats();
+        assert_eq!((stats.inserts, stats.evictions), (1, 1));
+    }
+
+    #[test]
+    fn stats_count_as_the_cache_counts() {
+        let mut m = ReferenceCache::new(ModelPolicy::Lru, 2);
+        m.insert(1, 1).unwrap();
+        m.insert(2, 2).unwrap();
+        m.insert(3, 3).unwrap(); // evicts 1
+        assert_eq!(m.insert(3, 9), Err(ModelError::AlreadyCached)); // not counted
+        m.get(2);
+        m.get(1);
+        m.peek(3); // not counted
+        m.remove(2).unwrap();
+        m.insert(4, 4).unwrap();
+        m.pop_victim().unwrap();
+        m.insert(5, 5).unwrap();
+        m.set_max_size(1); // evicts one
+        assert_eq!(m.clear(), [(5, 5)]);
+        let stats = m.stats();
+        assert_eq!(
+            (stats.hits, stats.misses, stats.inserts),
+            (1, 1, 5),
+            "{stats:?}"
+        );
+        assert_eq!((stats.evictions, stats.removals), (2, 3), "{stats:?}");
+        assert_eq!(
+            stats.inserts,
+            stats.evictions + stats.removals + m.len() as u64
+        );
     }
 }

@@ -3,11 +3,21 @@
 //! An [`Op`] sequence is run against several [`Subject`]s (the [`ReferenceCache`] model, a bare
 //! policy driven the way the cache drives it, and the real `clientcache::Cache`), and
 //! [`compare`] checks that every return value and the full policy order agree after every op.
+//!
+//! Two generators produce op sequences: [`op_strategy`] for proptest, and the [`Arbitrary`]
+//! impls ([`Op`], [`Scenario`]) that turn raw bytes into a [`Scenario`] for the cargo-fuzz
+//! target in `verify/fuzz`. [`check_scenario`] is the one check both run, so the fuzz path is
+//! exercised on stable by `tests/fuzz_scenarios.rs` too. [`model_step`] runs one op on the
+//! model and reports what the cache's eviction listener would see, for the concurrency tests.
 
 use crate::model::{ModelError, ModelPolicy, ReferenceCache};
 
-use clientcache::Cache;
+use arbitrary::{Arbitrary, Unstructured};
+use clientcache::{Cache, RemovalCause};
 use clientcache_policy_api::{EntryId, Policy};
+use clientcache_policy_lfu::LfuPolicy;
+use clientcache_policy_lru::LruPolicy;
+use clientcache_policy_tinylfu::TinyLfuPolicy;
 use proptest::prelude::*;
 
 /// Keys are drawn from `0..KEY_SPACE`: small, so hits, refusals and evictions are frequent.
@@ -66,6 +76,201 @@ pub fn op_strategy() -> impl Strategy<Value = Op> {
         1 => (0..=MAX_SIZE_LIMIT).prop_map(Op::SetMaxSize),
         1 => Just(Op::Clear),
     ]
+}
+
+/// The op kinds with their weights, shared by [`op_strategy`]'s intent and [`Op`]'s
+/// [`Arbitrary`] impl: a byte picks a kind in proportion to its weight.
+const WEIGHTS: [(u8, OpKind); 8] = [
+    (6, OpKind::Insert),
+    (6, OpKind::Get),
+    (1, OpKind::Peek),
+    (1, OpKind::ContainsKey),
+    (2, OpKind::Remove),
+    (1, OpKind::PopVictim),
+    (1, OpKind::SetMaxSize),
+    (1, OpKind::Clear),
+];
+
+#[derive(Clone, Copy)]
+enum OpKind {
+    Insert,
+    Get,
+    Peek,
+    ContainsKey,
+    Remove,
+    PopVictim,
+    SetMaxSize,
+    Clear,
+}
+
+impl<'a> Arbitrary<'a> for Op {
+    /// The same vocabulary and weights as [`op_strategy`]: keys in `0..KEY_SPACE`, sizes in
+    /// `0..=MAX_SIZE_LIMIT`. Exhausted input reads as zeros (an `Insert(0)`), as `arbitrary`
+    /// does for integers.
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let total: u8 = WEIGHTS.iter().map(|(w, _)| w).sum();
+        let mut pick = u.int_in_range(0..=total - 1)?;
+        let mut kind = OpKind::Clear;
+        for (weight, k) in WEIGHTS {
+            if pick < weight {
+                kind = k;
+                break;
+            }
+            pick -= weight;
+        }
+        let mut key = || u.int_in_range(0..=KEY_SPACE - 1);
+        Ok(match kind {
+            OpKind::Insert => Op::Insert(key()?),
+            OpKind::Get => Op::Get(key()?),
+            OpKind::Peek => Op::Peek(key()?),
+            OpKind::ContainsKey => Op::ContainsKey(key()?),
+            OpKind::Remove => Op::Remove(key()?),
+            OpKind::PopVictim => Op::PopVictim,
+            OpKind::SetMaxSize => Op::SetMaxSize(u.int_in_range(0..=MAX_SIZE_LIMIT)?),
+            OpKind::Clear => Op::Clear,
+        })
+    }
+
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        (1, Some(3)) // A kind byte, then a key or a size (`int_in_range` reads 1 or 8 bytes).
+    }
+}
+
+/// The longest op sequence a [`Scenario`] holds: long enough to fill, churn and resize the
+/// small caches many times, short enough that each fuzz input runs in microseconds.
+pub const SCENARIO_MAX_OPS: usize = 1024;
+
+/// One fuzz input: a starting `max_size` and an op sequence, read from raw bytes.
+///
+/// ```
+/// use arbitrary::{Arbitrary, Unstructured};
+/// use clientcache_verify::ops::{Scenario, check_scenario};
+///
+/// let bytes = [3u8, 0, 1, 0, 2, 6, 1, 0, 3];
+/// let scenario = Scenario::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+/// assert_eq!(scenario.max_size, 3);
+/// assert!(!scenario.ops.is_empty());
+/// check_scenario(&scenario).unwrap();
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// The cache's `max_size` before the first op, in `0..=MAX_SIZE_LIMIT`.
+    pub max_size: usize,
+    /// At most [`SCENARIO_MAX_OPS`] ops.
+    pub ops: Vec<Op>,
+}
+
+impl<'a> Arbitrary<'a> for Scenario {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let max_size = u.int_in_range(0..=MAX_SIZE_LIMIT)?;
+        let len = u.arbitrary_len::<Op>()?.min(SCENARIO_MAX_OPS);
+        let ops = (0..len)
+            .map(|_| Op::arbitrary(u))
+            .collect::<arbitrary::Result<_>>()?;
+        Ok(Scenario { max_size, ops })
+    }
+
+    fn arbitrary_take_rest(mut u: Unstructured<'a>) -> arbitrary::Result<Self> {
+        let max_size = u.int_in_range(0..=MAX_SIZE_LIMIT)?;
+        let ops = u
+            .arbitrary_take_rest_iter::<Op>()?
+            .take(SCENARIO_MAX_OPS)
+            .collect::<arbitrary::Result<_>>()?;
+        Ok(Scenario { max_size, ops })
+    }
+}
+
+/// Runs `scenario` on every subject that has a reference: the LRU and LFU models against the
+/// bare policy crates and against `Cache` with them, and W-TinyLFU (no plain model) through
+/// `Cache` against the bare policy; then each cache's own `validate()`. `Err` names the first
+/// divergence. What the fuzz target and `tests/fuzz_scenarios.rs` both check.
+pub fn check_scenario(scenario: &Scenario) -> Result<(), String> {
+    let (ops, max_size) = (&scenario.ops, scenario.max_size);
+    against_model::<LruPolicy>(ModelPolicy::Lru, ops, max_size)?;
+    against_model::<LfuPolicy>(ModelPolicy::Lfu, ops, max_size)?;
+    let mut bare = BarePolicy::new(TinyLfuPolicy::default(), max_size);
+    let mut cache = Cache::<u16, u64, TinyLfuPolicy>::new(max_size);
+    compare(ops, &mut bare, &mut cache)
+        .map_err(|e| format!("Cache<TinyLFU> vs the bare policy, max_size {max_size}: {e}"))?;
+    cache
+        .validate()
+        .map_err(|e| format!("Cache<TinyLFU>, max_size {max_size}: {e}"))
+}
+
+/// `ops` on the `model` reference against the bare policy `P` and against `Cache<_, _, P>`.
+fn against_model<P>(model: ModelPolicy, ops: &[Op], max_size: usize) -> Result<(), String>
+where
+    P: Policy + Default + Send + Sync,
+{
+    let name = P::default().name();
+    let reference = || ReferenceCache::new(model, max_size);
+    let mut bare = BarePolicy::new(P::default(), max_size);
+    compare(ops, &mut reference(), &mut bare)
+        .map_err(|e| format!("bare {name} vs its model, max_size {max_size}: {e}"))?;
+    let mut cache = Cache::<u16, u64, P>::new(max_size);
+    compare(ops, &mut reference(), &mut cache)
+        .map_err(|e| format!("Cache<{name}> vs its model, max_size {max_size}: {e}"))?;
+    cache
+        .validate()
+        .map_err(|e| format!("Cache<{name}>, max_size {max_size}: {e}"))
+}
+
+/// An entry handed to the eviction listener: key, value, cause.
+pub type Removal = (u16, u64, RemovalCause);
+
+/// Runs `op` on `model` and returns its outcome together with what `Cache`'s eviction listener
+/// sees for the same op, in the order it sees it: the victim an insert evicts (or the
+/// newcomer itself when `max_size` is 0), the removed or popped entry, the entries a shrinking
+/// `set_max_size` or a `clear` drops, next victim first.
+pub fn model_step(model: &mut ReferenceCache, op: Op, value: u64) -> (Outcome, Vec<Removal>) {
+    let mut removals = Vec::new();
+    let outcome = match op {
+        Op::Insert(k) => {
+            let dropped_at_once = model.max_size() == 0;
+            let inserted = model.insert(k, value);
+            if let Ok(Some((key, value))) = inserted {
+                removals.push((key, value, RemovalCause::Evicted));
+            }
+            if inserted.is_ok() && dropped_at_once {
+                removals.push((k, value, RemovalCause::Evicted));
+            }
+            Outcome::Insert(inserted.map(|_| ()))
+        }
+        Op::Remove(k) => {
+            let removed = model.remove(k);
+            if let Ok(value) = removed {
+                removals.push((k, value, RemovalCause::Removed));
+            }
+            Outcome::Remove(removed)
+        }
+        Op::PopVictim => {
+            let popped = model.pop_victim();
+            if let Some((key, value)) = popped {
+                removals.push((key, value, RemovalCause::Removed));
+            }
+            Outcome::Popped(popped)
+        }
+        Op::SetMaxSize(n) => {
+            let evicted = model.set_max_size(n);
+            removals.extend(
+                evicted
+                    .into_iter()
+                    .map(|(k, v)| (k, v, RemovalCause::Resized)),
+            );
+            Outcome::Done
+        }
+        Op::Clear => {
+            let cleared = model.clear();
+            removals.extend(
+                cleared
+                    .into_iter()
+                    .map(|(k, v)| (k, v, RemovalCause::Cleared)),
+            );
+            Outcome::Done
+        }
+        Op::Get(_) | Op::Peek(_) | Op::ContainsKey(_) => model.apply(op, value),
+    };
+    (outcome, removals)
 }
 
 /// Something an op sequence can run against.
