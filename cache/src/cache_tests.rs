@@ -320,6 +320,28 @@ fn build_refuses_max_size_above_the_limit() {
     assert!(builder(MAX_SIZE_LIMIT).build().is_ok());
 }
 
+/// Every shipped policy accepts the largest `max_size` without reserving memory for it up front
+/// (TinyLFU's sketch is capped; node tables grow on demand when a reservation fails).
+#[test]
+#[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+fn every_policy_builds_and_works_at_the_largest_max_size() {
+    use crate::{DynCache, PolicyKind};
+    for kind in [PolicyKind::Lru, PolicyKind::Lfu, PolicyKind::TinyLfu] {
+        let c: DynCache<u32, u32> = Cache::builder()
+            .max_size(MAX_SIZE_LIMIT)
+            .policy(kind)
+            .build()
+            .unwrap();
+        for k in 0..100 {
+            c.insert(k, k).unwrap();
+        }
+        assert_eq!((c.get(&7), c.len()), (Some(7), 100), "{kind:?}");
+        c.set_max_size(10).unwrap();
+        assert_eq!(c.len(), 10, "{kind:?}");
+        c.validate().unwrap();
+    }
+}
+
 #[test]
 #[should_panic(expected = "max_size")]
 fn new_panics_on_max_size_above_the_limit() {
