@@ -74,6 +74,12 @@ enum Command {
         /// these policies at each point, comma separated.
         #[arg(long, value_delimiter = ',', requires = "markdown")]
         margin_over: Vec<String>,
+        /// The seed of the key hasher every replay uses (clientcache's DefaultHashBuilder; the
+        /// default is the cache's own). TinyLFU's and moka's sketches index by key hash, so on
+        /// short traces their hit ratios move with it: compare several seeds to tell merit
+        /// from luck.
+        #[arg(long, default_value_t = clientcache::DefaultHashBuilder::SEED)]
+        hash_seed: u64,
     },
     /// Draws hit ratio against capacity, one line per policy, as an SVG file.
     Plot {
@@ -263,6 +269,7 @@ fn run(cli: Cli) -> Result<(), String> {
             json,
             markdown,
             margin_over,
+            hash_seed,
         } => {
             let output = match (json, markdown) {
                 (true, _) => Output::Json,
@@ -278,6 +285,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     SimPolicy::parse_list(&margin_over)?
                 },
                 jobs: source.jobs,
+                hash_seed,
             };
             if standard {
                 if !source.is_empty() || !capacity.is_empty() {
@@ -334,6 +342,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 output: Output::Table,
                 margin_over: Vec::new(),
                 jobs: source.jobs,
+                hash_seed: clientcache::DefaultHashBuilder::SEED,
             };
             let results = harness::sim_source(one, &capacity, &options, stdout)?;
             let title = title.unwrap_or_else(|| {

@@ -65,6 +65,9 @@ pub struct SimOptions {
     pub margin_over: Vec<SimPolicy>,
     /// Parallel replays at most (the available parallelism when `None`).
     pub jobs: Option<usize>,
+    /// The key hasher's seed ([`Prepared::with_hash_seed`]); `DefaultHashBuilder::SEED` is
+    /// the cache's default.
+    pub hash_seed: u64,
 }
 
 /// Loads `source`, replays it through every policy at every capacity, prints the results to
@@ -77,7 +80,7 @@ pub fn sim_source(
     out: &mut dyn Write,
 ) -> Result<Vec<RunResult>, String> {
     let (trace, decode_seconds) = source.load()?;
-    let prepared = Prepared::new(trace, decode_seconds);
+    let prepared = Prepared::with_hash_seed(trace, decode_seconds, options.hash_seed);
     let header = report::trace_header(&prepared);
     if options.output == Output::Table {
         write_out(out, &format!("{header}\n"))?;
@@ -160,6 +163,7 @@ pub fn report(
         output: Output::Table,
         margin_over: Vec::new(),
         jobs,
+        hash_seed: clientcache::DefaultHashBuilder::SEED,
     };
     let results = sim_standard(traces_dir, &options, out)?;
     let shown = shown_policies();

@@ -235,3 +235,51 @@ fn missing_or_bad_arguments_are_clear_errors() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// `(policy, hits)` of every JSON line in `out`.
+fn hits_by_policy(out: &str) -> Vec<(String, u64)> {
+    out.lines()
+        .map(|line| {
+            let field = |name: &str| {
+                let start = line.find(&format!("\"{name}\":")).expect(name) + name.len() + 3;
+                let rest = &line[start..];
+                rest[..rest.find([',', '}']).unwrap()]
+                    .trim_matches('"')
+                    .to_string()
+            };
+            (field("policy"), field("hits").parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn hash_seed_moves_hash_indexed_policies_and_keeps_cache_and_direct_equal() {
+    let under = |seed: &str| {
+        hits_by_policy(&stdout_of(&[
+            "sim",
+            "--workload",
+            "zipf:s=0.8,n=5000,requests=20000",
+            "--capacity",
+            "50",
+            "--policy",
+            "tinylfu,cache-tinylfu,lru,moka",
+            "--hash-seed",
+            seed,
+            "--json",
+        ]))
+    };
+    let (one, two) = (under("1"), under("2"));
+    for run in [&one, &two] {
+        assert_eq!(
+            run[0].1, run[1].1,
+            "cache-tinylfu must equal tinylfu: {run:?}"
+        );
+    }
+    assert_eq!(one[2], two[2], "LRU does not depend on the hash");
+    assert_ne!(
+        one[0].1, two[0].1,
+        "TinyLFU's sketch is indexed by the seeded hash"
+    );
+    assert_ne!(one[3].1, two[3].1, "so is moka's");
+    assert_eq!(under("1"), one, "one seed, one result");
+}

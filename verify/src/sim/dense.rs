@@ -10,8 +10,8 @@ use std::hash::BuildHasher;
 pub struct DenseTrace {
     /// One id per request: the index of its key in `hashes`.
     pub ids: Vec<u32>,
-    /// For each distinct key (by id), the hash `Cache<u64, _>` computes for it with its
-    /// default hasher: a policy driven directly is told exactly what the cache tells it, so
+    /// For each distinct key (by id), the hash `Cache<u64, _>` computes for it with the
+    /// hasher of the run (by default the cache's default hasher): a policy driven directly is told exactly what the cache tells it, so
     /// hash-dependent policies (TinyLFU's sketch) decide the same.
     pub hashes: Vec<u64>,
 }
@@ -31,7 +31,12 @@ impl DenseTrace {
     /// assert_eq!(dense.unique(), 3);
     /// ```
     pub fn new(keys: &[u64]) -> Self {
-        let hasher = DefaultHashBuilder::default();
+        Self::with_hasher(keys, &DefaultHashBuilder::default())
+    }
+
+    /// [`DenseTrace::new`] with the hashes of `hasher` (the one the cache under comparison is
+    /// built with).
+    pub fn with_hasher(keys: &[u64], hasher: &DefaultHashBuilder) -> Self {
         let mut index: HashMap<u64, u32> = HashMap::with_capacity(keys.len() / 8);
         let mut hashes = Vec::new();
         let ids = keys

@@ -13,7 +13,7 @@
 //! Capacity 0 stores nothing (as the cache's `max_size` 0).
 
 use super::dense::DenseTrace;
-use clientcache::Cache;
+use clientcache::{Cache, DefaultHashBuilder};
 use clientcache_policy_api::{EntryId, Policy};
 
 /// Requests per progress report.
@@ -83,7 +83,7 @@ pub fn replay_policy<P: Policy>(
     hits
 }
 
-/// Hits of a fresh `Cache<u64, (), P>` of `max_size` `capacity` on `keys`: `get`, and
+/// Hits of a fresh `Cache<u64, (), P>` of `max_size` `capacity`, built with `hasher`, on `keys`: `get`, and
 /// `insert` after a miss. The hit count is the cache's own `stats().hits`.
 ///
 /// # Errors
@@ -92,6 +92,7 @@ pub fn replay_policy<P: Policy>(
 pub fn replay_cache<P>(
     keys: &[u64],
     capacity: usize,
+    hasher: &DefaultHashBuilder,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, String>
 where
@@ -99,6 +100,7 @@ where
 {
     let cache = Cache::<u64, (), P>::builder()
         .max_size(capacity)
+        .hasher(hasher.clone())
         .build()
         .map_err(|e| e.to_string())?;
     for chunk in keys.chunks(BLOCK) {
@@ -147,7 +149,13 @@ mod tests {
                 capacity,
                 &mut |_| {},
             );
-            let cached = replay_cache::<LruPolicy>(&keys, capacity, &mut |_| {}).unwrap();
+            let cached = replay_cache::<LruPolicy>(
+                &keys,
+                capacity,
+                &DefaultHashBuilder::default(),
+                &mut |_| {},
+            )
+            .unwrap();
             assert_eq!(direct, cached, "capacity {capacity}");
         }
     }

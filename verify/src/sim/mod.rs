@@ -31,6 +31,7 @@ pub mod standard;
 use crate::opt;
 use crate::policies::{Ours, PolicyVisitor};
 use crate::trace::Trace;
+use clientcache::DefaultHashBuilder;
 use dense::DenseTrace;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt;
@@ -146,18 +147,32 @@ pub struct Prepared {
     pub decode_seconds: f64,
     /// Seconds spent on the dense renaming.
     pub dense_seconds: f64,
+    /// The key hasher every replay uses: for `Cache`, for the hashes our policies are told
+    /// when driven directly, and for the peers that take one (moka, quick_cache).
+    pub hasher: DefaultHashBuilder,
 }
 
 impl Prepared {
-    /// Prepares `trace`, whose decoding took `decode_seconds`.
+    /// Prepares `trace`, whose decoding took `decode_seconds`, for replays with clientcache's
+    /// default hasher.
     pub fn new(trace: Trace, decode_seconds: f64) -> Self {
+        Self::with_hash_seed(trace, decode_seconds, DefaultHashBuilder::SEED)
+    }
+
+    /// [`Prepared::new`] for replays whose keys are hashed with
+    /// `DefaultHashBuilder::with_seed(seed)`. Hash-dependent results (TinyLFU's and moka's
+    /// sketches, quick_cache's ghosts) move with the seed on short traces; comparing several
+    /// seeds tells a policy's merit from its luck.
+    pub fn with_hash_seed(trace: Trace, decode_seconds: f64, seed: u64) -> Self {
         let start = Instant::now();
-        let dense = DenseTrace::new(&trace.keys);
+        let hasher = DefaultHashBuilder::with_seed(seed);
+        let dense = DenseTrace::with_hasher(&trace.keys, &hasher);
         Prepared {
             trace,
             dense,
             decode_seconds,
             dense_seconds: start.elapsed().as_secs_f64(),
+            hasher,
         }
     }
 
@@ -227,14 +242,15 @@ pub fn run_one(
         SimPolicy::Cache(ours) => ours.visit(ThroughCache {
             keys,
             capacity: room,
+            hasher: &prepared.hasher,
             progress,
         })?,
         SimPolicy::Opt => {
             let dense = &prepared.dense;
             opt::belady_hits_with_progress(&dense.ids, dense.unique(), room, progress)
         }
-        SimPolicy::Moka => peers::replay_moka(keys, room, progress),
-        SimPolicy::QuickCache => peers::replay_quick_cache(keys, room, progress),
+        SimPolicy::Moka => peers::replay_moka(keys, room, &prepared.hasher, progress),
+        SimPolicy::QuickCache => peers::replay_quick_cache(keys, room, &prepared.hasher, progress),
         SimPolicy::LruCrate => peers::replay_lru_crate(keys, room, progress),
     };
     Ok(RunResult {
@@ -271,6 +287,7 @@ impl PolicyVisitor for Direct<'_> {
 struct ThroughCache<'a> {
     keys: &'a [u64],
     capacity: usize,
+    hasher: &'a DefaultHashBuilder,
     progress: &'a mut dyn FnMut(u64),
 }
 
@@ -278,7 +295,7 @@ impl PolicyVisitor for ThroughCache<'_> {
     type Output = Result<u64, String>;
 
     fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
-        driver::replay_cache::<P>(self.keys, self.capacity, self.progress)
+        driver::replay_cache::<P>(self.keys, self.capacity, self.hasher, self.progress)
     }
 }
 

@@ -4,7 +4,7 @@
 //! # How each peer is driven
 //!
 //! - **moka** (`moka::sync::Cache`, TinyLFU admission with an LRU main space): built with
-//!   `build_with_hasher` and clientcache's fixed-seed hasher, since its frequency sketch is
+//!   `build_with_hasher` and clientcache's fixed-seed hasher (the run's: `sim --hash-seed`), since its frequency sketch is
 //!   indexed by the key hash: with moka's default random hasher the hit ratio moves by several
 //!   points from run to run on small traces (lirs/gli at 1000: 37.3 % to 45.5 %). After each
 //!   insert `run_pending_tasks()` applies the pending evictions at once: without it moka holds
@@ -26,31 +26,36 @@ use clientcache::DefaultHashBuilder;
 use std::num::NonZeroUsize;
 
 /// Hits of `moka::sync::Cache` (see the [module docs](self) for how it is driven).
-pub fn replay_moka(keys: &[u64], capacity: usize, progress: &mut dyn FnMut(u64)) -> u64 {
+pub fn replay_moka(
+    keys: &[u64],
+    capacity: usize,
+    hasher: &DefaultHashBuilder,
+    progress: &mut dyn FnMut(u64),
+) -> u64 {
     if capacity == 0 {
         progress(keys.len() as u64);
         return 0;
     }
     let cache: moka::sync::Cache<u64, (), DefaultHashBuilder> = moka::sync::Cache::builder()
         .max_capacity(capacity as u64)
-        .build_with_hasher(DefaultHashBuilder::default());
-    let mut hits = 0;
-    for chunk in keys.chunks(BLOCK) {
-        for &key in chunk {
-            if cache.get(&key).is_some() {
-                hits += 1;
-            } else {
-                cache.insert(key, ());
-                cache.run_pending_tasks();
-            }
+        .build_with_hasher(hasher.clone());
+    replay(keys, progress, |key| {
+        let hit = cache.get(&key).is_some();
+        if !hit {
+            cache.insert(key, ());
+            cache.run_pending_tasks();
         }
-        progress(chunk.len() as u64);
-    }
-    hits
+        hit
+    })
 }
 
 /// Hits of `quick_cache::unsync::Cache`.
-pub fn replay_quick_cache(keys: &[u64], capacity: usize, progress: &mut dyn FnMut(u64)) -> u64 {
+pub fn replay_quick_cache(
+    keys: &[u64],
+    capacity: usize,
+    hasher: &DefaultHashBuilder,
+    progress: &mut dyn FnMut(u64),
+) -> u64 {
     if capacity == 0 {
         progress(keys.len() as u64);
         return 0;
@@ -59,21 +64,16 @@ pub fn replay_quick_cache(keys: &[u64], capacity: usize, progress: &mut dyn FnMu
         capacity,
         capacity as u64,
         quick_cache::UnitWeighter,
-        DefaultHashBuilder::default(),
+        hasher.clone(),
         quick_cache::unsync::DefaultLifecycle::default(),
     );
-    let mut hits = 0;
-    for chunk in keys.chunks(BLOCK) {
-        for &key in chunk {
-            if cache.get(&key).is_some() {
-                hits += 1;
-            } else {
-                cache.insert(key, ());
-            }
+    replay(keys, progress, |key| {
+        let hit = cache.get(&key).is_some();
+        if !hit {
+            cache.insert(key, ());
         }
-        progress(chunk.len() as u64);
-    }
-    hits
+        hit
+    })
 }
 
 /// Hits of `lru::LruCache` (exact LRU).
@@ -83,14 +83,26 @@ pub fn replay_lru_crate(keys: &[u64], capacity: usize, progress: &mut dyn FnMut(
         return 0;
     };
     let mut cache = lru::LruCache::<u64, ()>::new(capacity);
+    replay(keys, progress, |key| {
+        let hit = cache.get(&key).is_some();
+        if !hit {
+            cache.put(key, ());
+        }
+        hit
+    })
+}
+
+/// Runs `request` (a lookup, and an insert after a miss; returns whether it hit) on every key,
+/// reporting progress every [`BLOCK`] keys; returns the hits.
+fn replay(
+    keys: &[u64],
+    progress: &mut dyn FnMut(u64),
+    mut request: impl FnMut(u64) -> bool,
+) -> u64 {
     let mut hits = 0;
     for chunk in keys.chunks(BLOCK) {
         for &key in chunk {
-            if cache.get(&key).is_some() {
-                hits += 1;
-            } else {
-                cache.put(key, ());
-            }
+            hits += u64::from(request(key));
         }
         progress(chunk.len() as u64);
     }
