@@ -56,21 +56,30 @@ pub struct ClientCacheKeyBuilder {
     behavior_version: Option<Box<str>>,
     /// In call order; `build` sorts it, the last value of a name winning.
     extra: Vec<(Box<str>, ParamValue)>,
-    /// The first invalid value a setter saw.
-    error: Option<Error>,
+    /// The parameters whose current value is invalid, each with its error, in the order they
+    /// were set. Setting a parameter again (to a valid value, or to none) replaces its entry,
+    /// so only the final values count, as for a valid key.
+    errors: Vec<(Box<str>, Error)>,
 }
 
-/// Validates an optional string with `check`, keeping the first error in `error`.
+/// Records `result` as the state of `parameter` in `errors`, replacing what it held.
+fn note(errors: &mut Vec<(Box<str>, Error)>, parameter: &str, result: Result<(), Error>) {
+    errors.retain(|(name, _)| &**name != parameter);
+    if let Err(e) = result {
+        errors.push((parameter.into(), e));
+    }
+}
+
+/// Validates an optional string with `check`, recording the outcome for `parameter`.
 fn checked(
-    error: &mut Option<Error>,
+    errors: &mut Vec<(Box<str>, Error)>,
+    parameter: &str,
     value: Option<String>,
     check: fn(&str) -> Result<(), Error>,
 ) -> Option<Box<str>> {
-    let value = value?;
-    if let Err(e) = check(&value) {
-        error.get_or_insert(e);
-    }
-    Some(value.into_boxed_str())
+    let result = value.as_deref().map_or(Ok(()), check);
+    note(errors, parameter, result);
+    value.map(String::into_boxed_str)
 }
 
 impl ClientCacheKey {
@@ -121,7 +130,7 @@ impl ClientCacheKey {
             app_name: p.app_name.clone(),
             behavior_version: p.behavior_version.clone(),
             extra: p.extra.to_vec(),
-            error: None,
+            errors: Vec::new(),
         }
     }
 }
@@ -143,7 +152,7 @@ impl ClientCacheKeyBuilder {
             app_name: None,
             behavior_version: None,
             extra: Vec::new(),
-            error: None,
+            errors: Vec::new(),
         }
     }
 
@@ -174,7 +183,12 @@ impl ClientCacheKeyBuilder {
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn set_region(mut self, region: Option<impl Into<String>>) -> Self {
-        self.region = checked(&mut self.error, region.map(Into::into), validate::region);
+        self.region = checked(
+            &mut self.errors,
+            "region",
+            region.map(Into::into),
+            validate::region,
+        );
         self
     }
 
@@ -203,7 +217,12 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").set_profile(Some(" prod")).build().is_err());
     /// ```
     pub fn set_profile(mut self, profile: Option<impl Into<String>>) -> Self {
-        self.profile = checked(&mut self.error, profile.map(Into::into), validate::profile);
+        self.profile = checked(
+            &mut self.errors,
+            "profile",
+            profile.map(Into::into),
+            validate::profile,
+        );
         self
     }
 
@@ -234,7 +253,12 @@ impl ClientCacheKeyBuilder {
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn set_endpoint_url(mut self, url: Option<impl Into<String>>) -> Self {
-        self.endpoint_url = checked(&mut self.error, url.map(Into::into), validate::endpoint_url);
+        self.endpoint_url = checked(
+            &mut self.errors,
+            "endpoint_url",
+            url.map(Into::into),
+            validate::endpoint_url,
+        );
         self
     }
 
@@ -258,18 +282,15 @@ impl ClientCacheKeyBuilder {
         secret_access_key: &str,
         session_token: Option<&str>,
     ) -> Self {
-        match validate::credentials(access_key_id, secret_access_key, session_token) {
-            Ok(()) => {
-                self.credentials = Some(CredentialsId::Static(CredentialsFingerprint::new(
-                    access_key_id,
-                    secret_access_key,
-                    session_token,
-                )));
-            }
-            Err(e) => {
-                self.error.get_or_insert(e);
-            }
-        }
+        let result = validate::credentials(access_key_id, secret_access_key, session_token);
+        self.credentials = result.is_ok().then(|| {
+            CredentialsId::Static(CredentialsFingerprint::new(
+                access_key_id,
+                secret_access_key,
+                session_token,
+            ))
+        });
+        note(&mut self.errors, "credentials", result);
         self
     }
 
@@ -289,6 +310,7 @@ impl ClientCacheKeyBuilder {
     /// ```
     pub fn clear_credentials(mut self) -> Self {
         self.credentials = None;
+        note(&mut self.errors, "credentials", Ok(()));
         self
     }
 
@@ -299,6 +321,7 @@ impl ClientCacheKeyBuilder {
         partition: Option<aws_smithy_runtime_api::client::identity::IdentityCachePartition>,
     ) -> Self {
         self.credentials = partition.map(CredentialsId::Provider);
+        note(&mut self.errors, "credentials", Ok(()));
         self
     }
 
@@ -316,6 +339,7 @@ impl ClientCacheKeyBuilder {
     #[cfg(feature = "aws-config")]
     pub(crate) fn behavior_version_unchecked(mut self, version: Option<String>) -> Self {
         self.behavior_version = version.map(String::into_boxed_str);
+        note(&mut self.errors, "behavior_version", Ok(()));
         self
     }
 
@@ -437,7 +461,12 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").app_name("bill ing").build().is_err());
     /// ```
     pub fn app_name(mut self, app_name: impl Into<String>) -> Self {
-        self.app_name = checked(&mut self.error, Some(app_name.into()), validate::app_name);
+        self.app_name = checked(
+            &mut self.errors,
+            "app_name",
+            Some(app_name.into()),
+            validate::app_name,
+        );
         self
     }
 
@@ -453,7 +482,8 @@ impl ClientCacheKeyBuilder {
     /// ```
     pub fn behavior_version(mut self, version: impl Into<String>) -> Self {
         self.behavior_version = checked(
-            &mut self.error,
+            &mut self.errors,
+            "behavior_version",
             Some(version.into()),
             validate::behavior_version,
         );
@@ -477,9 +507,11 @@ impl ClientCacheKeyBuilder {
     /// ```
     pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
         let name = name.into();
-        if let Err(e) = validate::param_name(&name) {
-            self.error.get_or_insert(e);
-        }
+        note(
+            &mut self.errors,
+            &format!("param {name}"),
+            validate::param_name(&name),
+        );
         self.extra.push((name.into_boxed_str(), value.into()));
         self
     }
@@ -501,7 +533,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(matches!(err, Error::InvalidKey { ref parameter, .. } if parameter == "region"));
     /// ```
     pub fn build(self) -> Result<ClientCacheKey, Error> {
-        if let Some(e) = self.error {
+        if let Some((_, e)) = self.errors.into_iter().next() {
             return Err(e);
         }
         let mut extra = self.extra;
@@ -545,7 +577,10 @@ impl fmt::Debug for ClientCacheKeyBuilder {
                 "credentials",
                 &self.credentials.as_ref().map(|c| c.to_string()),
             )
-            .field("error", &self.error)
+            .field(
+                "errors",
+                &self.errors.iter().map(|(_, e)| e).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }

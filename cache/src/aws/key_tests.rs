@@ -347,3 +347,100 @@ fn typed_caches_take_every_policy_by_name() {
         Err(crate::Error::InvalidMaxSize { .. })
     ));
 }
+
+/// Only the final value of each parameter counts: an invalid value set again (to a valid one,
+/// or to none) no longer fails the build, as "set twice keeps the last value" and "unset equals
+/// absent" require.
+#[test]
+fn a_parameter_set_again_replaces_its_invalid_value() {
+    let plain = ClientCacheKey::builder("s3").build().unwrap();
+    let west = ClientCacheKey::builder("s3")
+        .region("us-west-2")
+        .build()
+        .unwrap();
+    let builder = || ClientCacheKey::builder("s3");
+    assert!(builder().region("bad region").build().is_err());
+    assert_eq!(
+        builder()
+            .region("bad region")
+            .set_region(None::<String>)
+            .build()
+            .unwrap(),
+        plain
+    );
+    assert_eq!(
+        builder()
+            .region("bad region")
+            .region("us-west-2")
+            .build()
+            .unwrap(),
+        west
+    );
+    assert_eq!(
+        builder()
+            .credentials("AKIAIOSFODNN7EXAMPLE", "", None)
+            .clear_credentials()
+            .build()
+            .unwrap(),
+        plain
+    );
+    let valid_after_invalid = builder()
+        .credentials("AKIAIOSFODNN7EXAMPLE", "", None)
+        .credentials("AKIAIOSFODNN7EXAMPLE", "secret", None)
+        .build()
+        .unwrap();
+    assert!(valid_after_invalid.has_credentials());
+    assert_eq!(
+        builder()
+            .endpoint_url("nope")
+            .set_endpoint_url(None::<String>)
+            .build()
+            .unwrap(),
+        plain
+    );
+    // A valid value set after, then an invalid one again: invalid.
+    assert!(
+        builder()
+            .region("us-west-2")
+            .region("bad region")
+            .build()
+            .is_err()
+    );
+    // Two still-invalid parameters: the first set is reported.
+    let err = builder()
+        .profile(" padded ")
+        .region("bad region")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, crate::Error::InvalidKey { ref parameter, .. } if parameter == "profile"),
+        "{err}"
+    );
+}
+
+/// A string parameter cannot forge a label: one that looks like the label's own syntax, like
+/// another value type, or holds whitespace is quoted and escaped.
+#[test]
+fn string_parameters_cannot_forge_a_label() {
+    let label = |value: &str| {
+        ClientCacheKey::builder("s3")
+            .param("tag", value)
+            .build()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(label("blue"), "s3(tag=blue)");
+    assert_eq!(
+        label("x, region=us-east-1"),
+        r#"s3(tag="x, region=us-east-1")"#
+    );
+    assert_eq!(label("a\nb"), r#"s3(tag="a\nb")"#);
+    assert_eq!(label(""), r#"s3(tag="")"#);
+    assert_eq!(label("true"), r#"s3(tag="true")"#);
+    assert_eq!(label("42"), r#"s3(tag="42")"#);
+    let flag = ClientCacheKey::builder("s3")
+        .param("tag", true)
+        .build()
+        .unwrap();
+    assert_eq!(flag.to_string(), "s3(tag=true)");
+}

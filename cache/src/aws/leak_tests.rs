@@ -83,6 +83,12 @@ fn errors_about_keys_and_credentials_never_show_a_secret() {
         ClientCacheKey::builder("s3").credentials(&format!("{ACCESS_KEY_ID} "), SECRET, None),
         ClientCacheKey::builder("s3")
             .endpoint_url(format!("https://user:{URL_PASSWORD}@s3.example.com")),
+        // Malformed as well, so that an earlier check fails first: never echoed either.
+        ClientCacheKey::builder("s3")
+            .endpoint_url(format!("https://user:{URL_PASSWORD}@s3.example.com ")),
+        ClientCacheKey::builder("s3").endpoint_url(format!("ftp://user:{URL_PASSWORD}@host")),
+        ClientCacheKey::builder("s3").endpoint_url(format!("user:{URL_PASSWORD}@host")),
+        ClientCacheKey::builder("s3").endpoint_url(format!("https://u:{URL_PASSWORD}@:x")),
     ] {
         errors.push(builder.build().unwrap_err());
     }

@@ -35,9 +35,25 @@ impl fmt::Display for ParamValue {
         match self {
             ParamValue::Bool(value) => write!(f, "{value}"),
             ParamValue::Int(value) => write!(f, "{value}"),
-            ParamValue::Str(value) => f.write_str(value),
+            // Quoted and escaped when it could be mistaken for the label's own syntax
+            // (`x, region=us-east-1`) or holds whitespace or control characters, so a label
+            // cannot be forged through a value.
+            ParamValue::Str(value) if is_plain(value) => f.write_str(value),
+            ParamValue::Str(value) => write!(f, "{value:?}"),
         }
     }
+}
+
+/// Whether `value` prints as itself in a label: not empty, not spelled like a `Bool` or an
+/// `Int` (so `"true"` and `true` label differently, as they differ as keys), and only
+/// characters that cannot end a field or the label.
+fn is_plain(value: &str) -> bool {
+    !value.is_empty()
+        && !matches!(value, "true" | "false")
+        && value.parse::<i64>().is_err()
+        && value.chars().all(|c| {
+            !c.is_whitespace() && !c.is_control() && !matches!(c, ',' | '(' | ')' | '=' | '"')
+        })
 }
 
 impl From<bool> for ParamValue {

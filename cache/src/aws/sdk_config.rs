@@ -24,8 +24,14 @@ impl ClientCacheKey {
     /// and share it (or a [`Session`](super::Session) over it), or give the credentials
     /// explicitly with [`ClientCacheKeyBuilder::credentials`](super::ClientCacheKeyBuilder::credentials).
     ///
-    /// The HTTP client, sleep and time sources are not part of the key: a key says *which*
-    /// client, not how it connects.
+    /// Not read, so two configs that differ only in them give equal keys: the HTTP client,
+    /// sleep and time sources, the identity cache, per-service settings (`service_config`,
+    /// e.g. `AWS_ENDPOINT_URL_S3`), the account-id endpoint mode, SigV4a region set, auth
+    /// scheme preference, request checksum, request compression and stalled-stream settings.
+    /// Where such a difference must give a different client in one cache, name it in the key
+    /// with [`ClientCacheKeyBuilder::param`](super::ClientCacheKeyBuilder::param) (a
+    /// [`Session`](super::Session) does so itself for an HTTP client set with
+    /// [`SessionBuilder::http_client`](super::SessionBuilder::http_client)).
     ///
     /// # Errors
     ///

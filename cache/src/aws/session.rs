@@ -271,8 +271,14 @@ pub struct SessionBuilder<M> {
     max_size: usize,
     policy: PolicyKind,
     cache: Option<ClientCache>,
+    /// Set by [`http_client`](Self::http_client): a process-unique number naming that HTTP
+    /// client in the session's keys.
+    http_client: Option<u64>,
     _marker: PhantomData<fn() -> M>,
 }
+
+/// Numbers the HTTP clients given to [`SessionBuilder::http_client`].
+static NEXT_HTTP_CLIENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl<M> SessionBuilder<M> {
     /// The bound of the session's cache (default 10, as boto3-client-cache). Ignored with
@@ -354,6 +360,10 @@ impl<M> SessionBuilder<M> {
     /// `SdkConfig` already has an HTTP client (as `aws_config::load_from_env()` gives one), its
     /// clients share that one already; this replaces it.
     ///
+    /// The session's keys then carry `http_client=#N`, a number unique to this call in the
+    /// process, so that sessions sharing one [`cache`](Self::cache) with different HTTP clients
+    /// never hand out each other's clients.
+    ///
     /// # Examples
     ///
     /// ```
@@ -379,6 +389,8 @@ impl<M> SessionBuilder<M> {
     /// ```
     pub fn http_client(mut self, http_client: impl HttpClient + 'static) -> Self {
         self.config = self.config.to_builder().http_client(http_client).build();
+        self.http_client =
+            Some(NEXT_HTTP_CLIENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         self
     }
 
@@ -401,7 +413,16 @@ impl<M> SessionBuilder<M> {
     /// ```
     pub fn build(self) -> Result<Session<M>, Error> {
         // A placeholder service: `client` replaces it with the client's own.
-        let base = ClientCacheKey::from_sdk_config("session", &self.config)?;
+        let mut base = ClientCacheKey::from_sdk_config("session", &self.config)?;
+        if let Some(number) = self.http_client {
+            // An HTTP client has no identity of its own, and the config keeps its credentials
+            // provider: without this, sessions sharing one cache with different HTTP clients
+            // (proxies, TLS roots) would hand out each other's clients.
+            base = base
+                .to_builder()
+                .param("http_client", format!("#{number}"))
+                .build()?;
+        }
         let cache = match self.cache {
             Some(cache) => cache,
             None => ClientCache::builder()
@@ -456,6 +477,7 @@ impl<M> Session<M> {
             max_size: crate::DEFAULT_MAX_SIZE,
             policy: PolicyKind::default(),
             cache: None,
+            http_client: None,
             _marker: PhantomData,
         }
     }

@@ -205,7 +205,7 @@ fn concurrent_first_calls_build_one_client() {
 }
 
 #[test]
-fn shared_http_client_is_put_into_the_config_every_client_is_built_from() {
+fn each_shared_http_client_gets_its_own_clients_even_in_one_cache() {
     use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture};
     use aws_smithy_runtime_api::client::http::{SharedHttpConnector, http_client_fn};
     use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
@@ -222,16 +222,34 @@ fn shared_http_client_is_put_into_the_config_every_client_is_built_from() {
             ))
         }
     }
-    let plain = Session::<Marker>::new(config("us-east-1")).unwrap();
-    assert!(plain.config().http_client().is_none());
-    let shared = Session::<Marker>::builder(config("us-east-1"))
-        .http_client(http_client_fn(|_, _| SharedHttpConnector::new(Never)))
+    let cache = ClientCache::new(10, "LRU").unwrap();
+    let plain = Session::<Marker>::builder(config("us-east-1"))
+        .cache(cache.clone())
         .build()
         .unwrap();
-    assert!(shared.config().http_client().is_some());
-    assert_eq!(
-        shared.key::<Fake>().unwrap(),
-        plain.key::<Fake>().unwrap(),
-        "the HTTP client is not part of a client's identity"
+    assert!(plain.config().http_client().is_none());
+    let with_http = || {
+        Session::<Marker>::builder(config("us-east-1"))
+            .http_client(http_client_fn(|_, _| SharedHttpConnector::new(Never)))
+            .cache(cache.clone())
+            .build()
+            .unwrap()
+    };
+    let (one, two) = (with_http(), with_http());
+    assert!(one.config().http_client().is_some());
+    // Same config otherwise, one cache: each HTTP client gets its own clients.
+    let keys = [&plain, &one, &two].map(|s| s.key::<Fake>().unwrap());
+    assert!(
+        keys[0] != keys[1] && keys[1] != keys[2] && keys[0] != keys[2],
+        "{keys:?}"
     );
+    assert!(keys[1].to_string().contains("http_client=#"), "{}", keys[1]);
+    let ids = [&plain, &one, &two].map(|s| s.client::<Fake>().unwrap().id);
+    assert!(ids[0] != ids[1] && ids[1] != ids[2], "{ids:?}");
+    assert_eq!(
+        one.client::<Fake>().unwrap().id,
+        ids[1],
+        "and a hit afterwards"
+    );
+    assert_eq!(cache.len(), 3);
 }

@@ -27,7 +27,12 @@ pub(crate) const RESERVED: &[&str] = &[
 /// A service name as the SDK and boto3 spell it: `s3`, `dynamodb`, `sso-oidc`. Lowercase ASCII
 /// letters, digits and `-`, 1 to 64 characters, starting with a letter or digit.
 pub(crate) fn service(name: &str) -> Result<(), Error> {
-    let fail = |why: &str| Err(Error::invalid_key("service", format!("`{name}` {why}")));
+    let fail = |why: &str| {
+        Err(Error::invalid_key(
+            "service",
+            format!("`{}` {why}", name.escape_debug()),
+        ))
+    };
     if name.is_empty() {
         return Err(Error::invalid_key(
             "service",
@@ -89,12 +94,14 @@ pub(crate) fn region(region: &str) -> Result<(), Error> {
 /// whitespace or control characters, and no `user:password@` part (it would be a secret in
 /// every label). The path, query and trailing `/` are kept as given.
 pub(crate) fn endpoint_url(url: &str) -> Result<(), Error> {
-    let fail = |why: &str| {
-        Err(Error::invalid_key(
-            "endpoint_url",
-            format!("`{}` {why}", url.escape_debug()),
-        ))
+    // A URL with an `@` anywhere is never echoed, however malformed: `user:password@` may
+    // hide in it before the checks below can tell where its authority part is.
+    let shown = if url.contains('@') {
+        "the URL (not shown: it contains `@`, which may carry a password)".to_string()
+    } else {
+        format!("`{}`", url.escape_debug())
     };
+    let fail = |why: &str| Err(Error::invalid_key("endpoint_url", format!("{shown} {why}")));
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return fail("contains whitespace or a control character; give the URL without them");
     }
