@@ -134,8 +134,17 @@ impl<V> Flight<V> {
         drop(state);
         self.done.notify_all();
         // Outside the flight's lock: a waker may run its task at once, which polls the flight.
+        // Every waiter is woken even if an executor's waker panics; the first panic then
+        // goes on once all are woken.
+        let mut panic = None;
         for (_, waker) in wakers {
-            waker.wake();
+            let woken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
+            if let Err(payload) = woken {
+                panic.get_or_insert(payload);
+            }
+        }
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
         }
     }
 

@@ -308,8 +308,10 @@ where
                 }
             }
         };
-        self.flight.finish(Some(result.clone()));
+        // Finished before publishing: should a waiter's waker panic in `finish`, the guard's
+        // drop must not finish the flight a second time (as abandoned).
         self.finished = true;
+        self.flight.finish(Some(result.clone()));
         drop(unused); // Outside the lock, like every removal.
         self.cache.deliver(removed);
         result

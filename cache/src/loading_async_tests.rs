@@ -332,3 +332,44 @@ fn aborted_tasks_on_a_runtime_never_block_the_rest() {
 fn waiters_of(c: &TestCache) -> usize {
     waiters(c, 1)
 }
+
+/// A waker that panics when woken (a broken executor).
+struct Panicking;
+
+impl Wake for Panicking {
+    fn wake(self: Arc<Self>) {
+        panic!("this executor's waker panics");
+    }
+}
+
+#[test]
+fn a_panicking_waker_neither_strands_the_other_waiters_nor_abandons_the_load() {
+    let c = cache(4);
+    let open = AtomicBool::new(false);
+    let (_, loader_waker) = flag();
+    let bad_waker = Waker::from(Arc::new(Panicking));
+    let (good_flag, good_waker) = flag();
+    let mut loader = pin!(c.get_or_insert_with_async(1, || async {
+        gate(&open).await;
+        "loaded".to_string()
+    }));
+    assert!(poll(loader.as_mut(), &loader_waker).is_pending());
+    let mut bad = pin!(c.get_or_insert_with_async(1, || async { unreachable!() }));
+    assert!(poll(bad.as_mut(), &bad_waker).is_pending());
+    let mut good = pin!(c.get_or_insert_with_async(1, || async { unreachable!() }));
+    assert!(poll(good.as_mut(), &good_waker).is_pending());
+
+    open.store(true, Ordering::SeqCst);
+    let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        poll(loader.as_mut(), &loader_waker)
+    }));
+    assert!(finished.is_err(), "the waker's panic reaches the loader");
+    assert!(woken(&good_flag), "the other waiter was woken all the same");
+    assert_eq!(
+        poll(good.as_mut(), &good_waker),
+        Poll::Ready("loaded".to_string()),
+        "and gets the loaded value: the load was not abandoned"
+    );
+    assert_eq!(c.peek(&1), Some("loaded".to_string()));
+    assert_eq!(loading(&c), 0);
+}
