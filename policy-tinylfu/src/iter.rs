@@ -64,8 +64,8 @@ pub(crate) fn pick(
         (None, Some(_)) => Some(Side::Main),
         (Some(_), Some(_)) if window_len < window_target => Some(Side::Main),
         (Some(c), Some(v)) => {
-            let candidate = sketch.frequency(nodes[c as usize].hash);
-            let victim = sketch.frequency(nodes[v as usize].hash);
+            let candidate = sketch.frequency_mixed(nodes[c as usize].hash);
+            let victim = sketch.frequency_mixed(nodes[v as usize].hash);
             Some(if candidate > victim.saturating_add(ADMISSION_MARGIN) {
                 Side::Main
             } else {

@@ -144,6 +144,7 @@ pub use iter::TinyLfuIter;
 use iter::{Side, pick};
 use list::Region;
 use segments::Segments;
+use sketch::Mixed;
 pub use sketch::{FrequencySketch, MAX_FREQUENCY};
 
 /// The window's initial share of the capacity: 1 %, as in the TinyLFU paper's W-TinyLFU(1%).
@@ -343,15 +344,16 @@ impl Policy for TinyLfuPolicy {
             self.on_access(id, hash);
             return;
         }
+        let mixed = Mixed::of(hash);
         if self.pending_miss == Some(hash) {
             self.pending_miss = None;
         } else {
-            self.sketch.increment(hash);
+            self.sketch.increment_mixed(mixed);
             if self.climber.record_miss() {
                 self.climb();
             }
         }
-        self.segments.insert(id, hash);
+        self.segments.insert(id, mixed);
     }
 
     /// Counts `hash`; a window or protected id becomes its list's most recent, a probation id

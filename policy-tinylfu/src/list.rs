@@ -7,6 +7,8 @@
 //! recently used, as in `clientcache-policy-lru`. Circularity leaves no list ends to
 //! special-case: only the empty and the one-element list.
 
+use crate::sketch::Mixed;
+
 /// "No id": an empty list's head and a vacant node's links. [`EntryId`] never carries it.
 ///
 /// [`EntryId`]: clientcache_policy_api::EntryId
@@ -29,8 +31,9 @@ pub(crate) enum Region {
 /// One id's links, region and key hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Node {
-    /// The key hash the id was inserted with: what the sketch is asked about in duels.
-    pub(crate) hash: u64,
+    /// The key hash the id was inserted with, mixed for the sketch: what the sketch is asked
+    /// about in duels and counts on hits.
+    pub(crate) hash: Mixed,
     /// The next less recently used id of the same list; for the list's head, its MRU.
     /// Invariant: `NIL` iff `region == Vacant`; otherwise `nodes[prev].next == self`.
     pub(crate) prev: u32,
@@ -45,7 +48,7 @@ pub(crate) struct Node {
 impl Node {
     /// A node whose id is not resident.
     pub(crate) const VACANT: Node = Node {
-        hash: 0,
+        hash: Mixed::ZERO,
         prev: NIL,
         next: NIL,
         region: Region::Vacant,

@@ -14,6 +14,7 @@
 use clientcache_policy_api::{EntryId, InvariantViolation, ensure};
 
 use crate::list::{List, NIL, Node, Region};
+use crate::sketch::Mixed;
 
 /// The three lists over one node table.
 #[derive(Clone, Debug)]
@@ -72,7 +73,7 @@ impl Segments {
 
     /// Makes the vacant `id` the window's MRU, then moves window overflow to probation.
     #[inline]
-    pub(crate) fn insert(&mut self, id: EntryId, hash: u64) {
+    pub(crate) fn insert(&mut self, id: EntryId, hash: Mixed) {
         let index = id.index();
         if index >= self.nodes.len() {
             self.grow(index);

@@ -78,6 +78,28 @@ const MAX_WORDS: usize = 1 << 24;
 /// Every nibble's low three bits: halving is `(word >> 1) & HALF_MASK`.
 const HALF_MASK: u64 = 0x7777_7777_7777_7777;
 
+/// A key hash re-mixed for the sketch (the SplitMix64/Murmur3 finaliser), so that weak caller
+/// hashes still spread. The policy mixes each key's hash once, when the key arrives, and keeps
+/// the result in the key's node: a duel then asks the sketch about two nodes without mixing
+/// again (it runs for every miss of a full cache, often twice).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Mixed(u64);
+
+impl Mixed {
+    /// A vacant node's placeholder.
+    pub(crate) const ZERO: Mixed = Mixed(0);
+
+    /// Mixes `hash`.
+    #[inline]
+    pub(crate) fn of(hash: u64) -> Self {
+        let mut x = hash;
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^= x >> 31;
+        Mixed(x)
+    }
+}
+
 /// A count-min sketch of 4-bit counters that halves itself every `10 × capacity` increments.
 ///
 /// Estimates the recent frequency of a 64-bit key hash, never below the number of increments
@@ -193,6 +215,12 @@ impl FrequencySketch {
     /// ```
     #[inline]
     pub fn frequency(&self, hash: u64) -> u8 {
+        self.frequency_mixed(Mixed::of(hash))
+    }
+
+    /// [`FrequencySketch::frequency`] of a hash mixed beforehand.
+    #[inline]
+    pub(crate) fn frequency_mixed(&self, hash: Mixed) -> u8 {
         let slots = self.slots(hash);
         let mut min = MAX_FREQUENCY;
         for (word, shift) in slots {
@@ -208,6 +236,12 @@ impl FrequencySketch {
     /// O(1), amortised: every `sample_size` increments it pays one O(words) halving.
     #[inline]
     pub fn increment(&mut self, hash: u64) {
+        self.increment_mixed(Mixed::of(hash));
+    }
+
+    /// [`FrequencySketch::increment`] of a hash mixed beforehand.
+    #[inline]
+    pub(crate) fn increment_mixed(&mut self, hash: Mixed) {
         let mut added = false;
         for (word, shift) in self.slots(hash) {
             if (self.table[word] >> shift) & 0xF < u64::from(MAX_FREQUENCY) {
@@ -255,12 +289,8 @@ impl FrequencySketch {
 
     /// The `(word, bit shift)` of `hash`'s counter in each row.
     #[inline]
-    fn slots(&self, hash: u64) -> [(usize, u32); DEPTH] {
-        // Re-mix (the SplitMix64/Murmur3 finaliser), so that weak caller hashes still spread.
-        let mut x = hash;
-        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        x ^= x >> 31;
+    fn slots(&self, hash: Mixed) -> [(usize, u32); DEPTH] {
+        let x = hash.0;
         let a = x as u32;
         let b = ((x >> 32) as u32) | 1;
         let words = self.table.len() as u64;
