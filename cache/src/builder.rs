@@ -39,8 +39,9 @@ pub struct CacheBuilder<K, V, P, S = DefaultHashBuilder> {
 }
 
 impl<K, V, P: Policy> CacheBuilder<K, V, P> {
-    /// A builder for a cache ordered by `policy` (which must be empty), for policies without
-    /// `Default` or configured beforehand; `max_size` [`DEFAULT_MAX_SIZE`].
+    /// A builder for a cache ordered by `policy`, for policies without `Default` or configured
+    /// beforehand; `max_size` [`DEFAULT_MAX_SIZE`]. The cache starts empty, so `build` clears
+    /// any ids `policy` holds ([`Policy::clear`]: a sketch may keep its counts).
     ///
     /// # Examples
     ///

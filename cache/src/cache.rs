@@ -451,7 +451,10 @@ where
     }
 
     /// Changes `max_size`. When the cache holds more, it evicts down to `max_size` at once, in
-    /// policy order (next victim first); the listener sees [`RemovalCause::Resized`].
+    /// policy order (next victim first): the first keys [`keys`](Self::keys) showed just
+    /// before. The listener sees [`RemovalCause::Resized`]. The policy then adapts to the new
+    /// size; TinyLFU forgets its frequency counts when its sketch changes size (at a
+    /// `max_size` above 512), since they cannot be redistributed.
     ///
     /// # Errors
     ///

@@ -342,6 +342,45 @@ fn every_policy_builds_and_works_at_the_largest_max_size() {
     }
 }
 
+/// `set_max_size` evicts exactly the first entries of the order `keys()` reported before,
+/// also for a policy that reorders when told its new capacity (TinyLFU resizes its window).
+#[test]
+#[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+fn set_max_size_evicts_the_first_keys_of_the_order_shown_before() {
+    use crate::{DynCache, PolicyKind, RemovalCause};
+    for kind in [PolicyKind::Lru, PolicyKind::Lfu, PolicyKind::TinyLfu] {
+        for (max_size, shrink_to) in [(1000, 999), (1000, 400), (400, 399), (50, 0)] {
+            let evicted = Arc::new(StdMutex::new(Vec::new()));
+            let log = Arc::clone(&evicted);
+            let c: DynCache<u32, u32> = Cache::builder()
+                .max_size(max_size)
+                .policy(kind)
+                .eviction_listener(move |k, _, cause| {
+                    assert_eq!(cause, RemovalCause::Resized);
+                    log.lock().unwrap().push(k);
+                })
+                .build()
+                .unwrap();
+            for k in 0..max_size as u32 {
+                c.insert(k, k).unwrap();
+            }
+            for k in (0..max_size as u32).step_by(7) {
+                c.get(&k);
+            }
+            let before = c.keys();
+            c.set_max_size(shrink_to).unwrap();
+            let gone = before.len() - shrink_to;
+            assert_eq!(
+                *evicted.lock().unwrap(),
+                before[..gone],
+                "{kind:?} {max_size} -> {shrink_to}"
+            );
+            assert_eq!(c.len(), shrink_to);
+            c.validate().unwrap();
+        }
+    }
+}
+
 #[test]
 #[should_panic(expected = "max_size")]
 fn new_panics_on_max_size_above_the_limit() {

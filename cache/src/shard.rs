@@ -91,9 +91,10 @@ where
     V: Clone,
     P: Policy,
 {
-    /// An empty shard holding at most `max_size` entries; `policy` must be empty.
+    /// An empty shard holding at most `max_size` entries; `policy` forgets any ids it holds
+    /// (they name no entry here).
     pub(crate) fn new(mut policy: P, max_size: usize) -> Self {
-        debug_assert!(policy.is_empty(), "a new cache starts with an empty policy");
+        policy.clear();
         debug_assert!(max_size <= crate::MAX_SIZE_LIMIT);
         policy.set_capacity(max_size);
         Shard {
@@ -187,16 +188,20 @@ where
         debug_assert!(!self.contains(hash, &key), "insert_new of a resident key");
         self.stats.inserts += 1;
         if self.entries.len() >= self.max_size {
-            let admitted = match self.policy.victim() {
-                Some(victim) => self.policy.admit(hash, victim),
-                None => false, // max_size 0: nothing to displace, nowhere to store.
+            let victim = match self.policy.victim() {
+                Some(victim) if self.policy.admit(hash, victim) => victim,
+                // Refused, or max_size 0: nothing to displace, nowhere to store.
+                _ => {
+                    self.stats.evictions += 1;
+                    removed.push(key, value, RemovalCause::Evicted);
+                    return;
+                }
             };
-            if !admitted {
-                self.stats.evictions += 1;
-                removed.push(key, value, RemovalCause::Evicted);
-                return;
-            }
-            let evicted = self.evict().expect("a full shard has a victim");
+            // What `evict` does, without asking the policy for its victim a second time (a
+            // TinyLFU victim costs two sketch estimates).
+            self.policy.on_remove(victim);
+            self.stats.evictions += 1;
+            let evicted = self.detach(victim);
             removed.push(evicted.key, evicted.value, RemovalCause::Evicted);
         }
         // Cannot fail: slab keys stay below the largest `len` ever reached, and
@@ -236,16 +241,18 @@ where
     }
 
     /// Sets `max_size` (at most `MAX_SIZE_LIMIT`, checked by the caller) and evicts in policy
-    /// order down to it, into `removed` as resized.
+    /// order down to it, into `removed` as resized: the first entries of the order `iter`
+    /// reported just before. The policy hears of the new capacity only afterwards, since a
+    /// policy may reorder on it (TinyLFU resizes its window).
     pub(crate) fn set_max_size(&mut self, max_size: usize, removed: &mut Removals<K, V>) {
         debug_assert!(max_size <= crate::MAX_SIZE_LIMIT);
-        self.max_size = max_size;
-        self.policy.set_capacity(max_size);
         removed.reserve(self.entries.len().saturating_sub(max_size));
         while self.entries.len() > max_size {
             let entry = self.evict().expect("a non-empty shard has a victim");
             removed.push(entry.key, entry.value, RemovalCause::Resized);
         }
+        self.max_size = max_size;
+        self.policy.set_capacity(max_size);
         debug_assert!(self.entries.len() <= self.max_size);
     }
 

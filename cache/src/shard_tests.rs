@@ -354,3 +354,18 @@ fn random_operations_match_a_vecdeque_lru_model() {
         }
     }
 }
+
+#[test]
+fn a_policy_given_with_ids_is_cleared_so_the_shard_starts_consistent() {
+    let mut used = VecLru::default();
+    used.on_insert(EntryId::new(0), 1);
+    used.on_insert(EntryId::new(5), 2);
+    let mut s: TestShard = Shard::new(used, 2);
+    assert_eq!(s.policy().len(), 0);
+    let mut removed = Removals::new();
+    for k in 0..3 {
+        s.insert(u64::from(k), k, value(k), &mut removed).unwrap();
+    }
+    assert_eq!(s.len(), 2);
+    s.validate(|&k| u64::from(k)).unwrap();
+}

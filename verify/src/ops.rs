@@ -393,11 +393,12 @@ impl<P: Policy> Subject for BarePolicy<P> {
             },
             Op::PopVictim => Outcome::Popped(self.evict()),
             Op::SetMaxSize(n) => {
-                self.max_size = n;
-                self.policy.set_capacity(n);
+                // Evict in the order shown so far, then tell the policy (as `Cache` does).
                 while self.policy.len() > n {
                     self.evict();
                 }
+                self.max_size = n;
+                self.policy.set_capacity(n);
                 Outcome::Done
             }
             Op::Clear => {

@@ -6,9 +6,10 @@
 //!
 //! - hit: `on_access(id, hash)`;
 //! - miss: `on_miss(hash)`, then the insert: when `len == capacity`, `v = victim()`; if
-//!   `admit(hash, v)` then `evict()` (which removes `v`) and reuse its id, else the newcomer is
-//!   not stored; then `on_insert(id, hash)`. Below capacity the next id is `len`: the ids a
-//!   slab hands out when nothing was removed yet, as the cache's slab does.
+//!   `admit(hash, v)` then `on_remove(v)` (what `evict()` does, without asking for `v` again)
+//!   and reuse its id, else the newcomer is not stored; then `on_insert(id, hash)`. Below
+//!   capacity the next id is `len`: the ids a slab hands out when nothing was removed yet, as
+//!   the cache's slab does.
 //!
 //! Capacity 0 stores nothing (as the cache's `max_size` 0).
 
@@ -67,9 +68,9 @@ pub fn replay_policy<P: Policy>(
                 if !policy.admit(hash, victim) {
                     continue;
                 }
-                let evicted = policy.evict().expect("a full policy evicts");
-                debug_assert_eq!(evicted, victim, "evict() removes victim()");
-                let id = evicted.get();
+                // As `Cache` does: remove the victim without asking for it again.
+                policy.on_remove(victim);
+                let id = victim.get();
                 slot_of[key_of[id as usize] as usize] = NONE;
                 key_of[id as usize] = key;
                 id
