@@ -147,14 +147,23 @@ impl FrequencySketch {
     /// assert_eq!(sketch.memory_bytes(), 8000);
     /// ```
     pub fn with_capacity(capacity: usize) -> Self {
-        let words = capacity.clamp(MIN_WORDS, MAX_WORDS);
         FrequencySketch {
-            table: vec![0; words],
+            table: vec![0; Self::words_for(capacity)],
             additions: 0,
-            sample_size: capacity
-                .max(MIN_SAMPLE_CAPACITY)
-                .saturating_mul(SAMPLE_FACTOR),
+            sample_size: Self::sample_size_for(capacity),
         }
+    }
+
+    /// The table length for a cache of `capacity` entries.
+    fn words_for(capacity: usize) -> usize {
+        capacity.clamp(MIN_WORDS, MAX_WORDS)
+    }
+
+    /// The sample period for a cache of `capacity` entries.
+    fn sample_size_for(capacity: usize) -> usize {
+        capacity
+            .max(MIN_SAMPLE_CAPACITY)
+            .saturating_mul(SAMPLE_FACTOR)
     }
 
     /// Resizes for a cache of `capacity` entries. When the table size changes the counts are
@@ -173,14 +182,15 @@ impl FrequencySketch {
     /// assert_eq!(sketch.frequency(7), 0);
     /// ```
     pub fn set_capacity(&mut self, capacity: usize) {
-        let fresh = Self::with_capacity(capacity);
-        if fresh.table.len() == self.table.len() {
-            self.sample_size = fresh.sample_size;
-            if self.additions >= self.sample_size {
-                self.halve();
-            }
-        } else {
-            *self = fresh;
+        if Self::words_for(capacity) != self.table.len() {
+            *self = Self::with_capacity(capacity);
+            return;
+        }
+        self.sample_size = Self::sample_size_for(capacity);
+        // A shorter period may hold fewer additions than were counted (up to 4x fewer, from
+        // 512 entries down to 128): age until the count is back within it.
+        while self.additions >= self.sample_size {
+            self.halve();
         }
     }
 
@@ -341,6 +351,20 @@ mod tests {
             2,
             "same table size: counts kept"
         );
+    }
+
+    #[test]
+    fn shrinking_the_period_ages_the_counts_until_they_fit() {
+        let mut sketch = FrequencySketch::with_capacity(512); // period 5120, table 512 words
+        for i in 0..5119 {
+            sketch.increment(spread(i % 700)); // at most 8 each: nothing saturates
+        }
+        let before = sketch.additions();
+        assert_eq!(before, 5119, "one short of a halving");
+        sketch.set_capacity(128); // same table, period 1280
+        assert!(sketch.additions() < sketch.sample_size(), "{sketch:?}");
+        assert_eq!(sketch.additions(), before / 4);
+        sketch.increment(spread(1)); // no debug assertion fires
     }
 
     #[test]
