@@ -23,7 +23,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
         };
         let start = parse_u64(first).ok_or_else(bad)?;
         let count = fields.next().and_then(parse_u64).ok_or_else(bad)?;
-        let end = start.checked_add(count).ok_or_else(|| ParseError {
+        if count == 0 {
+            continue;
+        }
+        // The run's last key must fit (a run may end at `u64::MAX` itself).
+        let last = start.checked_add(count - 1).ok_or_else(|| ParseError {
             line,
             message: format!("the run {start} + {count} overflows u64"),
         })?;
@@ -36,7 +40,16 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
                 ),
             });
         }
-        keys.extend(start..end);
+        // Reserve fallibly: a short line can ask for gigabytes.
+        keys.try_reserve(count as usize).map_err(|_| ParseError {
+            line,
+            message: format!(
+                "the run of {count} keys needs {} MiB more for the decoded trace, which could \
+                 not be allocated; replay a part of the trace",
+                count.saturating_mul(8) >> 20
+            ),
+        })?;
+        keys.extend(start..=last);
     }
     Ok(keys)
 }
@@ -57,6 +70,9 @@ mod tests {
         assert!(err.message.contains("start count ignore ignore"), "{err}");
         assert_eq!(parse(b"3\n").unwrap_err().line, 1);
         assert!(parse(b"18446744073709551615 2 0 0").is_err());
+        // A run may end at the largest key, and an empty run adds nothing.
+        assert_eq!(parse(b"18446744073709551615 1 0 0"), Ok(vec![u64::MAX]));
+        assert_eq!(parse(b"18446744073709551615 0 0 0"), Ok(vec![]));
         let err = parse(b"0 18446744073709551615 0 0").unwrap_err();
         assert!(err.message.contains("past 2000000000 requests"), "{err}");
     }

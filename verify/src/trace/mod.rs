@@ -122,14 +122,26 @@ impl Format {
         }
     }
 
-    /// Decodes decompressed `bytes` in this format.
+    /// Decodes decompressed `bytes` in this format; a trace of more than [`MAX_REQUESTS`]
+    /// requests is an error in every format (the replays number requests with `u32`).
     pub fn parse(self, bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
-        match self {
+        let keys = match self {
             Format::Arc => arc::parse(bytes),
             Format::Lirs => lirs::parse(bytes),
             Format::Cache2k => cache2k::parse(bytes),
             Format::Lines => Ok(lines::parse(bytes)),
+        }?;
+        if keys.len() > MAX_REQUESTS {
+            return Err(ParseError {
+                line: 0,
+                message: format!(
+                    "it holds {} requests, more than the {MAX_REQUESTS} a replay supports; \
+                     replay a part of it",
+                    keys.len()
+                ),
+            });
         }
+        Ok(keys)
     }
 }
 
