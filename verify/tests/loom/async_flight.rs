@@ -5,7 +5,7 @@
 //! other callers find it: they wait with a registered waker, and a cancelled caller is dropped
 //! while its waker is registered or while its load is in flight.
 
-use clientcache::{Cache, LruPolicy};
+use crate::check::{LoomCache, assert_no_flight};
 use loom::future::block_on;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
@@ -13,8 +13,6 @@ use loom::thread;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
-
-type LoomCache = Cache<u32, u32, LruPolicy>;
 
 /// Pending once (waking its task at once), then ready: a loader that awaits something.
 #[derive(Default)]
@@ -40,14 +38,6 @@ async fn load(cache: &LoomCache, calls: &AtomicUsize, value: u32) -> u32 {
             value
         })
         .await
-}
-
-fn assert_no_flight(cache: &LoomCache) {
-    let shown = format!("{cache:?}");
-    assert!(
-        shown.contains("loading: 0"),
-        "a load stayed registered: {shown}"
-    );
 }
 
 #[test]

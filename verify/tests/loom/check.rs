@@ -10,11 +10,23 @@
 //! operation of a model overlaps the others. An order must reproduce every return value, every
 //! listener call, the final entries in policy order and the final counters.
 
-use clientcache::{Cache, CacheStats, Policy};
+use clientcache::{Cache, CacheStats, LruPolicy, Policy};
 use clientcache_verify::model::{ModelPolicy, ModelStats, ReferenceCache};
 use clientcache_verify::ops::{Op, Outcome, Removal, Subject, model_step};
 use loom::thread::ThreadId;
 use std::sync::{Arc, Mutex};
+
+/// The cache of the single-flight and listener models.
+pub(crate) type LoomCache = Cache<u32, u32, LruPolicy>;
+
+/// No load is registered: a finished, failed or panicked load has unregistered itself.
+pub(crate) fn assert_no_flight(cache: &LoomCache) {
+    let shown = format!("{cache:?}");
+    assert!(
+        shown.contains("loading: 0"),
+        "a load stayed registered: {shown}"
+    );
+}
 
 /// The listener log. A std (not loom) mutex on purpose: it is held for a push only, never
 /// across a loom operation, so it adds no interleavings of its own.

@@ -2,11 +2,10 @@
 //! cache. A listener that ran under the lock would deadlock on its first call back (loom
 //! reports it); one that lost or repeated an entry would break the conservation check.
 
-use clientcache::{Cache, LruPolicy, RemovalCause};
+use crate::check::LoomCache;
+use clientcache::RemovalCause;
 use loom::thread;
 use std::sync::{Arc, Mutex};
-
-type LoomCache = Cache<u32, u32, LruPolicy>;
 
 /// Keys at or above this are spilled copies, which the listener leaves alone.
 const SPILLED: u32 = 100;

@@ -5,23 +5,12 @@
 //! the same way, and that no load stays registered (`loading: 0` in `Debug`) so a later call
 //! is never stuck behind a finished one.
 
-use clientcache::{Cache, LruPolicy};
+use crate::check::{LoomCache, assert_no_flight};
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
-
-type LoomCache = Cache<u32, u32, LruPolicy>;
-
-/// No load is registered: a finished, failed or panicked load has unregistered itself.
-fn assert_no_flight(cache: &LoomCache) {
-    let shown = format!("{cache:?}");
-    assert!(
-        shown.contains("loading: 0"),
-        "a load stayed registered: {shown}"
-    );
-}
 
 #[test]
 fn concurrent_loads_of_one_key_run_one_loader_and_share_its_value() {
