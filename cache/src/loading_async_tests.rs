@@ -1,28 +1,13 @@
 //! Async single-flight tests: cancellation by hand-polled futures (exact interleavings), and
 //! concurrency on a multi-threaded tokio runtime.
 
-use crate::testing::{TestCache, cache};
+use crate::testing::{TestCache, cache, loading, waiters};
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
-
-/// Number of callers waiting on the load of `key` (the table and the loader hold one `Arc`
-/// each).
-fn waiters(cache: &TestCache, key: u32) -> usize {
-    let hash = cache.hash(&key);
-    let shard = cache.lock();
-    shard
-        .flights
-        .find(hash, &key)
-        .map_or(0, |flight| Arc::strong_count(flight) - 2)
-}
-
-fn loading(cache: &TestCache) -> usize {
-    cache.lock().flights.len()
-}
 
 /// A waker that records whether it was woken.
 #[derive(Default)]

@@ -1,7 +1,7 @@
 //! Single-flight tests, with real threads.
 
 use crate::listener::RemovalCause;
-use crate::testing::{TestCache, builder, cache, value, within_seconds};
+use crate::testing::{builder, cache, loading, value, waiters, within_seconds};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -17,21 +17,6 @@ fn wait_until(what: &str, cond: impl Fn() -> bool) {
         );
         thread::sleep(Duration::from_millis(1));
     }
-}
-
-/// Number of callers waiting on the load of `key` (the table and the loader hold one `Arc`
-/// each).
-fn waiters(cache: &TestCache, key: u32) -> usize {
-    let hash = cache.hash(&key);
-    let shard = cache.lock();
-    shard
-        .flights
-        .find(hash, &key)
-        .map_or(0, |flight| Arc::strong_count(flight) - 2)
-}
-
-fn loading(cache: &TestCache) -> usize {
-    cache.lock().flights.len()
 }
 
 #[test]

@@ -138,3 +138,19 @@ pub(crate) fn within_seconds(f: impl FnOnce() + Send + 'static) {
         }
     }
 }
+
+/// Number of callers waiting on the load of `key` (the table and the loader hold one `Arc`
+/// each).
+pub(crate) fn waiters(cache: &TestCache, key: u32) -> usize {
+    let hash = cache.hash(&key);
+    let shard = cache.lock();
+    shard
+        .flights
+        .find(hash, &key)
+        .map_or(0, |flight| std::sync::Arc::strong_count(flight) - 2)
+}
+
+/// Number of loads registered (in flight) in `cache`.
+pub(crate) fn loading(cache: &TestCache) -> usize {
+    cache.lock().flights.len()
+}
