@@ -12,19 +12,18 @@
 //!
 //! # Where the climber departs from the paper
 //!
-//! The paper picks each step's *direction* by comparing the sample's hit ratio with the
-//! previous sample's: keep going if it rose, turn back if it fell. On our traces that signal
-//! is dominated by the workload's own phases (a short trace swings 20 points between samples
-//! whatever the window does), and the window wandered: with everything else as shipped, the
-//! 47-point evaluation in the crate README gave a mean of 52.26 %, with six points more than
-//! 2 points below the better of LRU and moka (the worst, LIRS `cpp` at 61 entries, 4.8 below).
-//! So the direction comes from where the sample's hits landed instead: if the window earned
-//! more hits per entry than the probation segment (the part of the main region that a bigger
-//! window would take), grow the window, otherwise shrink it. A hit-density comparison is an
-//! estimate of which side's marginal entries are worth more, measured within one sample and
-//! so free of drift between samples; with it the evaluation gives 52.71 % and no point more
-//! than 1.7 below. The hit ratio still drives the step size (restart on a swing), and the
-//! step schedule is the paper's.
+//! The paper picks each step's *direction* by comparing the sample's hit ratio with the previous
+//! sample's: keep going if it rose, turn back if it fell. On our traces that signal is dominated by
+//! the workload's own phases (a short trace swings 20 points between samples whatever the window
+//! does), and the window wandered: with everything else as shipped at the time (every hit counted),
+//! the 47-point evaluation in the crate README gave a mean of 52.26 %, with six points more than 2
+//! points below the better of LRU and moka (the worst, LIRS `cpp` at 61 entries, 4.8 below). So the
+//! direction comes from where the sample's hits landed instead: if the window earned more hits per
+//! entry than the probation segment (the part of the main region that a bigger window would take),
+//! grow the window, otherwise shrink it. A hit-density comparison is an estimate of which side's
+//! marginal entries are worth more, measured within one sample and so free of drift between
+//! samples; with it the evaluation gave 52.71 % and no point more than 1.7 below. The hit ratio
+//! still drives the step size (restart on a swing), and the step schedule is the paper's.
 //!
 //! The climber is deterministic (plain `f64` arithmetic on counts) and O(1) per event; a
 //! sample's end costs O(1) here plus the moves the new target causes, at most one step

@@ -28,7 +28,7 @@ pub(crate) enum Region {
     Protected,
 }
 
-/// One id's links, region and key hash.
+/// One id's links, region, key hash and last request time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Node {
     /// The key hash the id was inserted with, mixed for the sketch: what the sketch is asked
@@ -43,6 +43,10 @@ pub(crate) struct Node {
     /// The list holding the id. Invariant: the id is on exactly that list (or on none when
     /// `Vacant`).
     pub(crate) region: Region,
+    /// The policy clock at the id's last *counted* request (its insert, or a hit that
+    /// incremented the sketch): a hit counts only more than `capacity` requests after it (see
+    /// `correlation.rs`). Fits in what would be padding.
+    pub(crate) counted: u32,
 }
 
 impl Node {
@@ -52,6 +56,7 @@ impl Node {
         prev: NIL,
         next: NIL,
         region: Region::Vacant,
+        counted: 0,
     };
 
     /// Whether the node's id is on some list.

@@ -71,9 +71,10 @@ impl Segments {
             .map_or(Region::Vacant, |n| n.region)
     }
 
-    /// Makes the vacant `id` the window's MRU, then moves window overflow to probation.
+    /// Makes the vacant `id`, requested at time `now`, the window's MRU, then moves window
+    /// overflow to probation.
     #[inline]
-    pub(crate) fn insert(&mut self, id: EntryId, hash: Mixed) {
+    pub(crate) fn insert(&mut self, id: EntryId, hash: Mixed, now: u32) {
         let index = id.index();
         if index >= self.nodes.len() {
             self.grow(index);
@@ -83,6 +84,7 @@ impl Segments {
             "{id:?} is already resident"
         );
         self.nodes[index].hash = hash;
+        self.nodes[index].counted = now;
         self.window
             .push_back(&mut self.nodes, id.get(), Region::Window);
         self.drain_window();

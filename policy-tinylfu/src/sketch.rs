@@ -17,27 +17,28 @@
 //!
 //! An increment raises all four counters (the plain count-min update, as in Caffeine). The
 //! *conservative update* (C. Estan, G. Varghese, "New directions in traffic measurement and
-//! accounting", SIGCOMM 2002), raising only the minimal counters, was measured too: no better
-//! on the evaluation traces (47-point mean 52.67 % against 52.71 %, one point 2.4 below the
-//! better of LRU and moka; see the crate README), and without the admission margin of
-//! `iter.rs` its exact counts make loops collapse after each halving.
+//! accounting", SIGCOMM 2002), raising only the minimal counters, was measured too (before hits
+//! were paced to one count per key per `capacity` requests; see `correlation.rs`): no better on the
+//! evaluation traces (47-point mean 52.67 % against 52.71 %, one point 2.4 below the better of LRU
+//! and moka; see the crate README), and without the admission margin of `iter.rs` its exact counts
+//! make loops collapse after each halving.
 //!
-//! A *doorkeeper* (TinyLFU §3.4.2: a Bloom filter that absorbs each key's first occurrence,
-//! so the counters only see repeats) was measured and left out: at equal memory (a quarter of
-//! the table traded for a 16-bit-per-entry filter) the mean fell from 52.71 % to 52.66 %, and
-//! with the filter added on top of the full table (10 bytes per entry) to 52.67 %: it does
-//! not pay for itself here.
+//! A *doorkeeper* (TinyLFU §3.4.2: a Bloom filter that absorbs each key's first occurrence, so the
+//! counters only see repeats) was measured, also before that change, and left out: at equal memory
+//! (a quarter of the table traded for a 16-bit-per-entry filter) the mean fell from 52.71 % to
+//! 52.66 %, and with the filter added on top of the full table (10 bytes per entry) to 52.67 %: it
+//! does not pay for itself here.
 //!
 //! # Layout
 //!
-//! One `u64` word per entry of capacity (8 bytes per entry; at least 512 words, at most 2^24,
-//! 128 MiB, so a huge capacity cannot exhaust memory up front), each word
-//! holding 16 counters of 4 bits. Row `r` owns the nibbles `4r..4r + 4` of every word, so the four rows are four
-//! independent tables of `4 × words` counters. A hash picks one word per row by double hashing
-//! (A. Kirsch, M. Mitzenmacher, "Less hashing, same performance", ESA 2006) reduced to the
-//! table length with a multiply-shift (D. Lemire, "A fast alternative to the modulo
-//! reduction", 2016), so the table needs no power-of-two length, and one nibble in that word's
-//! row group from further bits of the hash.
+//! One `u64` word per entry of capacity (8 bytes per entry; at least 512 words, at most 2^24, 128
+//! MiB, so a huge capacity cannot exhaust memory up front), each word holding 16 counters of 4
+//! bits. Row `r` owns the nibbles `4r..4r + 4` of every word, so the four rows are four independent
+//! tables of `4 × words` counters. A hash picks one word per row by double hashing (A. Kirsch, M.
+//! Mitzenmacher, "Less hashing, same performance", ESA 2006) reduced to the table length with a
+//! multiply-shift (D. Lemire, "A fast alternative to the modulo reduction", 2016), so the table
+//! needs no power-of-two length, and one nibble in that word's row group from further bits of the
+//! hash.
 //!
 //! The sketch is deterministic: the same increments give the same counters. It mixes the
 //! incoming hash once more, but it has no seed of its own; resistance to hash flooding comes
@@ -61,7 +62,8 @@ const SAMPLE_FACTOR: usize = 10;
 /// with the key hasher's seed, from hash collisions alone. With 512 words they move by a
 /// tenth of a point (38.2 % to 38.3 %) and the 47-point mean rises from 52.71 % to 52.76 %
 /// (mean over hasher seeds 1 to 6; `sim --standard --hash-seed N`). 1024 words gave 52.78 %
-/// but a worse worst point; see the crate README.
+/// but a worse worst point; see the crate README. (All measured before hits were paced, which
+/// lifted `ps` at 154 to 39.5 %.)
 const MIN_WORDS: usize = 512;
 
 /// The smallest capacity the sample period is sized on (1 280 increments): the period is

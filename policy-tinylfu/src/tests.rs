@@ -148,15 +148,15 @@ fn the_candidate_loses_a_tied_duel() {
 #[test]
 fn a_lead_of_one_is_not_enough_to_enter() {
     let mut p = filled(5); // window [4], probation [0, 1, 2, 3], all seen once
-    p.on_access(id(4), h(4)); // the candidate is seen twice: a lead of one
+    p.on_miss(h(4)); // the candidate is seen twice: a lead of one
     assert_eq!(p.victim(), Some(id(4)));
 }
 
 #[test]
 fn a_more_frequent_candidate_evicts_the_main_victim() {
     let mut p = filled(5);
-    p.on_access(id(4), h(4));
-    p.on_access(id(4), h(4)); // the candidate (window LRU) is now seen three times
+    p.on_miss(h(4));
+    p.on_miss(h(4)); // the candidate (window LRU) is now seen three times
     assert_eq!(p.victim(), Some(id(0)));
     // Main's victims go while the candidate out-scores them; then the candidate itself.
     assert_eq!(order(&p), [0, 1, 2, 3, 4]);
@@ -174,8 +174,8 @@ fn the_eviction_order_replays_duels() {
         p.on_miss(h(0));
         p.on_miss(h(2));
     }
-    p.on_access(id(3), h(3));
-    p.on_access(id(3), h(3));
+    p.on_miss(h(3));
+    p.on_miss(h(3));
     // Candidate 3 (3 counts) beats 1 (1 count) but not 0 nor 2 (3 counts).
     assert_eq!(p.victim(), Some(id(3)));
     assert_eq!(order(&p), [3, 0, 1, 2]);
@@ -193,8 +193,61 @@ fn a_miss_followed_by_the_insert_of_that_hash_counts_once() {
     assert_eq!(p.sketch().frequency(h(7)), 1);
     p.on_insert(id(1), h(8)); // an insert without a lookup counts too
     assert_eq!(p.sketch().frequency(h(8)), 1);
-    p.on_access(id(1), h(8));
+    p.on_miss(h(8));
     assert_eq!(p.sketch().frequency(h(8)), 2);
+}
+
+/// Lets `n` requests pass: misses of keys never requested before (nor after).
+fn pass_time(p: &mut TinyLfuPolicy, n: u32) {
+    for i in 0..n {
+        p.on_miss(h(1_000_000 + i));
+    }
+}
+
+#[test]
+fn a_burst_of_hits_counts_once() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_miss(h(7));
+    p.on_insert(id(0), h(7));
+    for _ in 0..40 {
+        p.on_access(id(0), h(7));
+    }
+    assert_eq!(p.sketch().frequency(h(7)), 1);
+    assert_eq!(regions(&p).0, [0], "uncounted hits still refresh recency");
+}
+
+#[test]
+fn a_key_used_steadily_counts_once_per_capacity_requests() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_miss(h(7));
+    p.on_insert(id(0), h(7)); // counted at time t
+    for _ in 0..10 {
+        pass_time(&mut p, 60);
+        p.on_access(id(0), h(7)); // at t + 61, t + 122, ...: every other one is due
+    }
+    assert_eq!(p.sketch().frequency(h(7)), 6);
+}
+
+#[test]
+fn a_hit_counts_only_more_than_capacity_requests_after_the_last_count() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_miss(h(7));
+    p.on_insert(id(0), h(7)); // counted at time t
+    pass_time(&mut p, 99);
+    p.on_access(id(0), h(7)); // t + 100: not yet
+    assert_eq!(p.sketch().frequency(h(7)), 1);
+    p.on_access(id(0), h(7)); // t + 101: due
+    assert_eq!(p.sketch().frequency(h(7)), 2);
+    p.on_access(id(0), h(7)); // one request after that count
+    assert_eq!(p.sketch().frequency(h(7)), 2);
+}
+
+#[test]
+fn an_insert_without_a_lookup_is_counted_and_paces_the_next_hit() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_insert(id(0), h(7));
+    p.on_access(id(0), h(7));
+    assert_eq!(p.sketch().frequency(h(7)), 1);
 }
 
 #[test]

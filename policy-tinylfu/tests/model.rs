@@ -5,7 +5,7 @@
 //! Streams are shorter than the climber's shortest sample (256 hits and misses), so the window
 //! target stays at its initial 1 % and the reference needs no climber.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use clientcache_policy_api::{EntryId, Policy};
 use clientcache_policy_tinylfu::{FrequencySketch, TinyLfuPolicy};
@@ -31,6 +31,12 @@ struct Model {
     protected_target: usize,
     sketch: FrequencySketch,
     pending_miss: Option<u64>,
+    /// Requests so far (hits, misses, inserts not preceded by their miss).
+    now: u64,
+    /// Each resident id's last counted request (insert or counted hit): a hit counts only
+    /// more than `capacity` requests later.
+    counted: HashMap<u32, u64>,
+    capacity: u64,
 }
 
 impl Model {
@@ -44,6 +50,9 @@ impl Model {
             protected_target: (capacity.saturating_sub(window_target) * 80 / 100).max(1),
             sketch: FrequencySketch::with_capacity(capacity),
             pending_miss: None,
+            now: 0,
+            counted: HashMap::new(),
+            capacity: capacity as u64,
         }
     }
 
@@ -62,8 +71,10 @@ impl Model {
         if self.pending_miss == Some(hash) {
             self.pending_miss = None;
         } else {
+            self.now += 1;
             self.sketch.increment(hash);
         }
+        self.counted.insert(id, self.now);
         self.window.push_back((id, hash));
         while self.window.len() > self.window_target {
             let lru = self.window.pop_front().unwrap();
@@ -72,7 +83,11 @@ impl Model {
     }
 
     fn access(&mut self, id: u32, hash: u64) {
-        self.sketch.increment(hash);
+        self.now += 1;
+        if self.now - self.counted[&id] > self.capacity {
+            self.counted.insert(id, self.now);
+            self.sketch.increment(hash);
+        }
         if let Some(e) = Self::take(&mut self.window, id) {
             self.window.push_back(e);
         } else if let Some(e) = Self::take(&mut self.protected, id) {
@@ -88,6 +103,7 @@ impl Model {
     }
 
     fn miss(&mut self, hash: u64) {
+        self.now += 1;
         self.sketch.increment(hash);
         self.pending_miss = Some(hash);
     }
@@ -202,8 +218,15 @@ fn matches_the_reference_with_a_one_entry_window() {
 }
 
 #[test]
+fn matches_the_reference_with_hits_both_counted_and_paced() {
+    for seed in 0..100 {
+        run(seed, 30); // window 1, protected 23; hits more than 30 requests after a count count
+    }
+}
+
+#[test]
 fn matches_the_reference_with_a_wider_window() {
     for seed in 0..100 {
-        run(seed, 400); // window 4, protected 316
+        run(seed, 400); // window 4, protected 316; no hit is due within 240 requests
     }
 }
