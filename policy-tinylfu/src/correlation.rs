@@ -51,8 +51,11 @@
 //! # Cost
 //!
 //! A `u32` per node, which fits in the node's padding (nodes stay 24 bytes), and a counter per
-//! policy; fewer sketch increments on hits (a cache hit at 100 000 entries got faster). The
-//! clock wraps: a key not counted for a multiple of 2^32 requests may miss one count.
+//! policy. Most hits now skip the sketch, which saves memory traffic in large caches (`bench`,
+//! a `Cache` hit among 1 000 hot keys at 1M entries: 41 ns before, 27 ns after), while the
+//! per-hit decision is a branch the CPU often mispredicts, which costs about 3 ns in small
+//! ones (a hit at 10 entries: 21.6 ns before, 25 ns after). The clock wraps: a key not counted
+//! for a multiple of 2^32 requests may miss one count.
 
 /// The longest pacing period, in requests: half the clock's range, so that a period never
 /// covers every possible age.
