@@ -251,6 +251,59 @@ fn an_insert_without_a_lookup_is_counted_and_paces_the_next_hit() {
 }
 
 #[test]
+fn every_insert_without_a_lookup_is_one_request() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_miss(h(7));
+    p.on_insert(id(0), h(7)); // counted at time t
+    for i in 1..100 {
+        p.on_insert(id(i), h(100 + i)); // t + 1 ..= t + 99
+    }
+    p.on_access(id(0), h(7)); // t + 100: not yet
+    assert_eq!(p.sketch().frequency(h(7)), 1);
+    p.on_remove(id(99));
+    p.on_insert(id(99), h(1_000)); // t + 101
+    p.on_access(id(0), h(7)); // t + 102: due
+    assert_eq!(p.sketch().frequency(h(7)), 2);
+}
+
+#[test]
+fn the_pacing_period_follows_the_capacity() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_miss(h(7));
+    p.on_insert(id(0), h(7));
+    pass_time(&mut p, 60);
+    p.on_access(id(0), h(7)); // 61 requests after the count: not due at capacity 100
+    assert_eq!(p.sketch().frequency(h(7)), 1);
+    p.set_capacity(50); // the sketch keeps its table (512 words at least) and its counts
+    pass_time(&mut p, 60);
+    p.on_access(id(0), h(7)); // 122 requests after the count
+    assert_eq!(p.sketch().frequency(h(7)), 2);
+    pass_time(&mut p, 40);
+    p.on_access(id(0), h(7)); // 41 after the last count: not due at capacity 50
+    assert_eq!(p.sketch().frequency(h(7)), 2);
+    pass_time(&mut p, 9);
+    p.on_access(id(0), h(7)); // 51 after it: due
+    assert_eq!(p.sketch().frequency(h(7)), 3);
+}
+
+#[test]
+fn a_skipped_hit_still_ages_the_sketch() {
+    let mut p = TinyLfuPolicy::with_capacity(100);
+    p.on_miss(h(7));
+    p.on_insert(id(0), h(7));
+    assert_eq!(p.sketch().additions(), 1);
+    p.on_access(id(0), h(7)); // not counted...
+    assert_eq!(p.sketch().frequency(h(7)), 1);
+    assert_eq!(p.sketch().additions(), 2); // ...but one more request of the sample period
+    // A period of 10 × 128 requests, all hits on one key: the counters halve on schedule.
+    for _ in 2..1280 {
+        p.on_access(id(0), h(7));
+    }
+    assert_eq!(p.sketch().additions(), 640);
+    p.validate().unwrap();
+}
+
+#[test]
 fn removal_only_unlinks() {
     let mut p = filled(6);
     p.on_access(id(2), h(2));

@@ -3,7 +3,9 @@
 //! order after every event.
 //!
 //! Streams are shorter than the climber's shortest sample (256 hits and misses), so the window
-//! target stays at its initial 1 % and the reference needs no climber.
+//! target stays at its initial 1 % and the reference needs no climber; they are shorter than
+//! the sketch's sample period (1 280 requests at least) too, so no halving happens and the
+//! reference need not advance the period on the hits it does not count.
 
 use std::collections::{HashMap, VecDeque};
 
