@@ -4,9 +4,10 @@
 
 use clientcache_verify::policies::Ours;
 use clientcache_verify::sim::{Prepared, SimPolicy, run_one};
-use clientcache_verify::trace::{self, Trace};
+use clientcache_verify::trace::Trace;
 use clientcache_verify::workload::WorkloadSpec;
-use std::path::PathBuf;
+
+mod shared_traces;
 
 fn assert_agree(trace: Trace, capacities: &[usize]) {
     let name = trace.name.clone();
@@ -51,12 +52,8 @@ fn direct_and_cache_agree_on_synthetic_workloads() {
 
 #[test]
 fn direct_and_cache_agree_on_a_shared_trace() {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/traces"));
-    assert!(
-        dir.is_dir(),
-        "the shared traces are not at {}; this test does not skip",
-        dir.display()
+    assert_agree(
+        shared_traces::load("lirs/multi2.trace.gz"),
+        &[500, 1000, 2000],
     );
-    let loaded = trace::load(&dir.join("lirs/multi2.trace.gz"), None).unwrap();
-    assert_agree(loaded.trace, &[500, 1000, 2000]);
 }

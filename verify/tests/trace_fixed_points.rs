@@ -2,29 +2,18 @@
 //! exact LRU must hit them, our LFU must match the reference LFU, and the optimum Bélády's.
 //!
 //! The traces live in `shared/traces` beside the workspace; when that folder is missing these
-//! tests fail (never skip) and say where they looked.
+//! tests fail (never skip) and say where they looked (`shared_traces`).
 
 use clientcache_verify::policies::Ours;
 use clientcache_verify::sim::{Prepared, RunResult, SimPolicy, run_one, standard};
 use clientcache_verify::trace;
-use std::path::PathBuf;
+use shared_traces::traces_dir;
 
-fn traces_dir() -> PathBuf {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/traces"));
-    assert!(
-        dir.is_dir(),
-        "the shared traces are not at {}: these tests need the project's shared/traces folder \
-         beside the workspace (see its README.md); they do not skip",
-        dir.display()
-    );
-    dir
-}
+mod shared_traces;
 
 /// Replays `path` (under the traces folder) through `policies` at `capacity`.
 fn replay(path: &str, capacity: usize, policies: &[SimPolicy]) -> Vec<RunResult> {
-    let loaded = trace::load(&traces_dir().join(path), None)
-        .unwrap_or_else(|e| panic!("cannot load {path}: {e}"));
-    let prepared = Prepared::new(loaded.trace, 0.0);
+    let prepared = Prepared::new(shared_traces::load(path), 0.0);
     policies
         .iter()
         .map(|&p| run_one(&prepared, p, capacity, &mut |_| {}).expect("the replay runs"))
