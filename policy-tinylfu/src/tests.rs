@@ -204,11 +204,18 @@ fn pass_time(p: &mut TinyLfuPolicy, n: u32) {
     }
 }
 
-#[test]
-fn a_burst_of_hits_counts_once() {
+/// A policy of capacity 100 holding key 7 as id 0, counted once: by its miss and the insert
+/// that followed it (one request).
+fn seven_counted_once() -> TinyLfuPolicy {
     let mut p = TinyLfuPolicy::with_capacity(100);
     p.on_miss(h(7));
     p.on_insert(id(0), h(7));
+    p
+}
+
+#[test]
+fn a_burst_of_hits_counts_once() {
+    let mut p = seven_counted_once();
     for _ in 0..40 {
         p.on_access(id(0), h(7));
     }
@@ -218,9 +225,7 @@ fn a_burst_of_hits_counts_once() {
 
 #[test]
 fn a_key_used_steadily_counts_once_per_capacity_requests() {
-    let mut p = TinyLfuPolicy::with_capacity(100);
-    p.on_miss(h(7));
-    p.on_insert(id(0), h(7)); // counted at time t
+    let mut p = seven_counted_once(); // counted at time t
     for _ in 0..10 {
         pass_time(&mut p, 60);
         p.on_access(id(0), h(7)); // at t + 61, t + 122, ...: every other one is due
@@ -230,9 +235,7 @@ fn a_key_used_steadily_counts_once_per_capacity_requests() {
 
 #[test]
 fn a_hit_counts_only_more_than_capacity_requests_after_the_last_count() {
-    let mut p = TinyLfuPolicy::with_capacity(100);
-    p.on_miss(h(7));
-    p.on_insert(id(0), h(7)); // counted at time t
+    let mut p = seven_counted_once(); // counted at time t
     pass_time(&mut p, 99);
     p.on_access(id(0), h(7)); // t + 100: not yet
     assert_eq!(p.sketch().frequency(h(7)), 1);
@@ -252,9 +255,7 @@ fn an_insert_without_a_lookup_is_counted_and_paces_the_next_hit() {
 
 #[test]
 fn every_insert_without_a_lookup_is_one_request() {
-    let mut p = TinyLfuPolicy::with_capacity(100);
-    p.on_miss(h(7));
-    p.on_insert(id(0), h(7)); // counted at time t
+    let mut p = seven_counted_once(); // counted at time t
     for i in 1..100 {
         p.on_insert(id(i), h(100 + i)); // t + 1 ..= t + 99
     }
@@ -268,9 +269,7 @@ fn every_insert_without_a_lookup_is_one_request() {
 
 #[test]
 fn the_pacing_period_follows_the_capacity() {
-    let mut p = TinyLfuPolicy::with_capacity(100);
-    p.on_miss(h(7));
-    p.on_insert(id(0), h(7));
+    let mut p = seven_counted_once();
     pass_time(&mut p, 60);
     p.on_access(id(0), h(7)); // 61 requests after the count: not due at capacity 100
     assert_eq!(p.sketch().frequency(h(7)), 1);
@@ -288,9 +287,7 @@ fn the_pacing_period_follows_the_capacity() {
 
 #[test]
 fn a_skipped_hit_still_ages_the_sketch() {
-    let mut p = TinyLfuPolicy::with_capacity(100);
-    p.on_miss(h(7));
-    p.on_insert(id(0), h(7));
+    let mut p = seven_counted_once();
     assert_eq!(p.sketch().additions(), 1);
     p.on_access(id(0), h(7)); // not counted...
     assert_eq!(p.sketch().frequency(h(7)), 1);
