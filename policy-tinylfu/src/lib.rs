@@ -87,11 +87,11 @@
 //! events, their hashes and `f64` arithmetic on counts (the "time" of a request is the number
 //! of requests up to and including it, modulo 2^32). Caffeine admits a warm candidate that
 //! lost its duel with a small random probability, so that an attacker who can choose keys
-//! colliding with a hot key cannot pin the main region; this policy has no such jitter. Its defence against hash flooding is the seed of
-//! the hasher the cache hashes keys with: `clientcache`'s default hasher has a fixed seed
-//! (reproducible runs); when keys come from untrusted parties, build the cache with a randomly or
-//! secretly seeded hasher (`CacheBuilder::hasher`), and the sketch's collisions become
-//! unpredictable too.
+//! colliding with a hot key cannot pin the main region; this policy has no such jitter. Its
+//! defence against hash flooding is the seed of the hasher the cache hashes keys with:
+//! `clientcache`'s default hasher has a fixed seed (reproducible runs); when keys come from
+//! untrusted parties, build the cache with a randomly or secretly seeded hasher
+//! (`CacheBuilder::hasher`), and the sketch's collisions become unpredictable too.
 //!
 //! **Iteration.** [`Policy::iter`] replays the duels that successive [`Policy::evict`]
 //! calls would run (removals only unlink, so the lists shrink from their LRU ends): a merge of

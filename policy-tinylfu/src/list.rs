@@ -2,11 +2,11 @@
 //!
 //! Every resident id has one [`Node`] in a table indexed by
 //! [`EntryId::index`](clientcache_policy_api::EntryId::index); the node records which
-//! [`Region`] (list) holds it, its two `u32` links, its key hash and the time of its last counted
-//! request (see `correlation.rs`). Each region is a [`List`]:
-//! a circular list whose `head` is its least recently used id and `nodes[head].prev` its most
-//! recently used, as in `clientcache-policy-lru`. Circularity leaves no list ends to
-//! special-case: only the empty and the one-element list.
+//! [`Region`] (list) holds it, its two `u32` links, its key hash and the time of its last
+//! counted request (see `correlation.rs`). Each region is a [`List`]: a circular list whose
+//! `head` is its least recently used id and `nodes[head].prev` its most recently used, as in
+//! `clientcache-policy-lru`. Circularity leaves no list ends to special-case: only the empty
+//! and the one-element list.
 
 use crate::sketch::Mixed;
 

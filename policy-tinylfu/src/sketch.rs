@@ -128,10 +128,11 @@ pub struct FrequencySketch {
     /// Invariant: `MIN_WORDS <= table.len() <= MAX_WORDS` (reductions never divide by zero,
     /// and a huge capacity never asks for more than 128 MiB).
     table: Vec<u64>,
-    /// Increments counted since the last halving (halved with the counters).
+    /// Requests counted since the last halving (halved with the counters): increments, and
+    /// the hits the policy does not count ([`FrequencySketch::age_by_one`]).
     /// Invariant: `additions < sample_size` between calls.
     additions: usize,
-    /// Increments per sample period: halving happens when `additions` reaches it.
+    /// Requests per sample period: halving happens when `additions` reaches it.
     /// Invariant: `sample_size >= 1`.
     sample_size: usize,
 }
@@ -263,14 +264,9 @@ impl FrequencySketch {
                 added = true;
             }
         }
-        if !added {
-            return;
+        if added {
+            self.age_by_one();
         }
-        self.additions += 1;
-        if self.additions >= self.sample_size {
-            self.halve();
-        }
-        debug_assert!(self.additions < self.sample_size);
     }
 
     /// Advances the sample period by one request without incrementing any counter: a hit the

@@ -13,7 +13,7 @@
 //! exact replays, not timed or sampled measurements.
 
 use clientcache_verify::policies::Ours;
-use clientcache_verify::sim::{Prepared, SimPolicy, run_one};
+use clientcache_verify::sim::{RunResult, SimPolicy};
 
 mod shared_traces;
 
@@ -24,15 +24,8 @@ const TINYLFU: SimPolicy = SimPolicy::Direct(Ours::TinyLfu);
 
 /// Hit ratios (%) of `policies` on `path` at `capacity`, in order.
 fn hit_ratios(path: &str, capacity: usize, policies: &[SimPolicy]) -> Vec<f64> {
-    let prepared = Prepared::new(shared_traces::load(path), 0.0);
-    policies
-        .iter()
-        .map(|&p| {
-            run_one(&prepared, p, capacity, &mut |_| {})
-                .unwrap_or_else(|e| panic!("{} on {path} at {capacity}: {e}", p.slug()))
-                .hit_ratio()
-        })
-        .collect()
+    let results = shared_traces::replay(path, capacity, policies);
+    results.iter().map(RunResult::hit_ratio).collect()
 }
 
 /// TinyLFU is at most [`ALLOWED_SHORTFALL`] below the better of LRU and moka at each capacity.

@@ -5,20 +5,10 @@
 //! tests fail (never skip) and say where they looked (`shared_traces`).
 
 use clientcache_verify::policies::Ours;
-use clientcache_verify::sim::{Prepared, RunResult, SimPolicy, run_one, standard};
-use clientcache_verify::trace;
-use shared_traces::traces_dir;
+use clientcache_verify::sim::{RunResult, SimPolicy, standard};
+use shared_traces::{replay, traces_dir};
 
 mod shared_traces;
-
-/// Replays `path` (under the traces folder) through `policies` at `capacity`.
-fn replay(path: &str, capacity: usize, policies: &[SimPolicy]) -> Vec<RunResult> {
-    let prepared = Prepared::new(shared_traces::load(path), 0.0);
-    policies
-        .iter()
-        .map(|&p| run_one(&prepared, p, capacity, &mut |_| {}).expect("the replay runs"))
-        .collect()
-}
 
 fn assert_ratio(results: &[RunResult], expected: &str) {
     for r in results {
@@ -90,7 +80,6 @@ fn every_standard_trace_is_present_and_decodes_to_its_documented_size() {
         ("lirs/loop.trace.gz", 505_500),
         ("cache2k/web07.trace.xz", 76_118),
     ] {
-        let loaded = trace::load(&dir.join(path), None).unwrap();
-        assert_eq!(loaded.trace.len(), requests, "{path}");
+        assert_eq!(shared_traces::load(path).len(), requests, "{path}");
     }
 }

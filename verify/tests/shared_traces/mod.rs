@@ -4,6 +4,7 @@
 //! project never commits the traces. When it is missing these helpers fail the test and say
 //! where they looked: a test that needs a trace never skips.
 
+use clientcache_verify::sim::{Prepared, RunResult, SimPolicy, run_one};
 use clientcache_verify::trace::{self, Trace};
 use std::path::PathBuf;
 
@@ -24,4 +25,21 @@ pub(crate) fn load(path: &str) -> Trace {
     trace::load(&traces_dir().join(path), None)
         .unwrap_or_else(|e| panic!("cannot load {path}: {e}"))
         .trace
+}
+
+/// Replays the trace at `path` through each of `policies` at `capacity`, in order; panics
+/// naming the policy and the point when a replay fails.
+#[allow(
+    dead_code,
+    reason = "agreement.rs loads a trace but replays it its own way"
+)]
+pub(crate) fn replay(path: &str, capacity: usize, policies: &[SimPolicy]) -> Vec<RunResult> {
+    let prepared = Prepared::new(load(path), 0.0);
+    policies
+        .iter()
+        .map(|&p| {
+            run_one(&prepared, p, capacity, &mut |_| {})
+                .unwrap_or_else(|e| panic!("{} on {path} at {capacity}: {e}", p.slug()))
+        })
+        .collect()
 }
