@@ -341,7 +341,7 @@ impl Policy for AnyPolicy {
     }
 
     #[inline]
-    fn victim(&self) -> Option<EntryId> {
+    fn victim(&mut self) -> Option<EntryId> {
         dispatch!(self, p => p.victim())
     }
 

@@ -70,7 +70,7 @@ impl Policy for VecLru {
         self.misses.push(hash);
     }
 
-    fn victim(&self) -> Option<EntryId> {
+    fn victim(&mut self) -> Option<EntryId> {
         self.order.first().copied()
     }
 

@@ -10,7 +10,8 @@
 //! - `iter()` yields each resident id exactly once;
 //! - `victim()` is `iter().next()`, and on a clone, evicting until empty removes the ids in
 //!   `iter()` order (invariant 2);
-//! - the queries (`victim`, `admit`, `iter`) leave the order unchanged (invariant 3);
+//! - the queries (`admit`, `iter`) leave the order unchanged, and so does `victim()`, which may
+//!   advance a hand but never reorders (invariant 3);
 //! - a second policy built the same way and fed the same events has the same order
 //!   (invariant 4, determinism).
 //!
@@ -33,7 +34,7 @@
 //!     fn on_insert(&mut self, id: EntryId, _hash: u64) { self.0.push(id) }
 //!     fn on_access(&mut self, _id: EntryId, _hash: u64) {}
 //!     fn on_remove(&mut self, id: EntryId) { self.0.retain(|&x| x != id) }
-//!     fn victim(&self) -> Option<EntryId> { self.0.last().copied() }
+//!     fn victim(&mut self) -> Option<EntryId> { self.0.last().copied() }
 //!     fn iter(&self) -> Self::Iter<'_> { self.0.iter().rev().copied() }
 //!     fn clear(&mut self) { self.0.clear() }
 //!     fn validate(&self) -> Result<(), InvariantViolation> { Ok(()) }
@@ -123,7 +124,10 @@ fn run_stream<P: Policy>(plan: &Plan, seed: u64, make: &impl Fn(usize) -> P) {
         apply(&mut twin, event, &mut twin_resident, &|| {
             format!("twin at {}", context())
         });
-        check_state(&policy, &resident, &context);
+        check_state(&mut policy, &resident, &context);
+        check_state(&mut twin, &twin_resident, &|| {
+            format!("twin at {}", context())
+        });
         let order: Vec<EntryId> = policy.iter().collect();
         let twin_order: Vec<EntryId> = twin.iter().collect();
         assert_eq!(
@@ -220,7 +224,7 @@ fn apply<P: Policy>(
     }
 }
 
-fn check_state<P: Policy>(policy: &P, resident: &[Option<u64>], context: &impl Fn() -> String) {
+fn check_state<P: Policy>(policy: &mut P, resident: &[Option<u64>], context: &impl Fn() -> String) {
     if let Err(violation) = policy.validate() {
         panic!("{}: {violation}", context());
     }
@@ -259,6 +263,13 @@ fn check_state<P: Policy>(policy: &P, resident: &[Option<u64>], context: &impl F
         policy.victim(),
         order.first().copied(),
         "{}: victim() is not the first id of iter()",
+        context()
+    );
+    let after_victim: Vec<EntryId> = policy.iter().collect();
+    assert_eq!(
+        after_victim,
+        order,
+        "{}: victim() changed the order iter() reports",
         context()
     );
 
@@ -330,7 +341,7 @@ mod tests {
         fn on_remove(&mut self, id: EntryId) {
             self.0.retain(|&x| x != id);
         }
-        fn victim(&self) -> Option<EntryId> {
+        fn victim(&mut self) -> Option<EntryId> {
             self.0.first().copied()
         }
         fn iter(&self) -> Self::Iter<'_> {
@@ -364,7 +375,7 @@ mod tests {
         fn on_remove(&mut self, id: EntryId) {
             self.0.on_remove(id);
         }
-        fn victim(&self) -> Option<EntryId> {
+        fn victim(&mut self) -> Option<EntryId> {
             self.0.0.last().copied()
         }
         fn iter(&self) -> Self::Iter<'_> {
@@ -399,7 +410,7 @@ mod tests {
         fn on_remove(&mut self, id: EntryId) {
             self.0.on_remove(id);
         }
-        fn victim(&self) -> Option<EntryId> {
+        fn victim(&mut self) -> Option<EntryId> {
             self.0.victim()
         }
         fn iter(&self) -> Self::Iter<'_> {
@@ -408,6 +419,44 @@ mod tests {
         fn clear(&mut self) {
             self.0.clear();
             self.1 = 0;
+        }
+        fn validate(&self) -> Result<(), InvariantViolation> {
+            Ok(())
+        }
+    }
+
+    /// A FIFO whose `victim()` rotates the queue: it moves the order, which `victim` may not.
+    #[derive(Clone, Debug, Default)]
+    struct ReorderingVictim(Fifo);
+
+    impl Policy for ReorderingVictim {
+        type Iter<'a> = <Fifo as Policy>::Iter<'a>;
+        fn name(&self) -> &'static str {
+            "REORDERING"
+        }
+        fn set_capacity(&mut self, _capacity: usize) {}
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn on_insert(&mut self, id: EntryId, hash: u64) {
+            self.0.on_insert(id, hash);
+        }
+        fn on_access(&mut self, _id: EntryId, _hash: u64) {}
+        fn on_remove(&mut self, id: EntryId) {
+            self.0.on_remove(id);
+        }
+        fn victim(&mut self) -> Option<EntryId> {
+            let first = self.0.victim();
+            if self.0.0.len() > 1 {
+                self.0.0.rotate_left(1);
+            }
+            first
+        }
+        fn iter(&self) -> Self::Iter<'_> {
+            self.0.iter()
+        }
+        fn clear(&mut self) {
+            self.0.clear();
         }
         fn validate(&self) -> Result<(), InvariantViolation> {
             Ok(())
@@ -423,6 +472,12 @@ mod tests {
     #[should_panic(expected = "victim() is not the first id of iter()")]
     fn kit_rejects_a_victim_that_is_not_first_in_iter() {
         check(|_| LyingVictim::default());
+    }
+
+    #[test]
+    #[should_panic(expected = "victim() changed the order iter() reports")]
+    fn kit_rejects_a_victim_that_reorders() {
+        check(|_| ReorderingVictim::default());
     }
 
     #[test]

@@ -27,10 +27,15 @@
 //! 2. **Victim order.** `iter()` runs from the next victim to the most protected entry:
 //!    `iter().next() == victim()`, and calling `evict()` repeatedly with no other event between
 //!    the calls removes the ids in exactly `iter()`'s order. `victim()` is `None` only when empty.
-//! 3. **Queries are pure.** `victim`, `admit`, `iter`, `len` and `validate` change nothing.
-//! 4. **Determinism.** Every decision is a pure function of the events and hashes given so far:
-//!    no clocks, no randomness, no dependence on hash-map iteration order. Two policies built with
-//!    the same capacity and fed the same events are in the same state.
+//! 3. **Queries are pure.** `admit`, `iter`, `len` and `validate` change nothing. `victim`
+//!    takes `&mut self` so that finding the victim may advance internal bookkeeping (the hand
+//!    of a CLOCK, SIEVE or S3-FIFO moving past referenced entries and clearing their bits,
+//!    which is what makes those policies O(1) amortised), but it never changes residency nor
+//!    the order `iter()` reports. LRU, LFU and W-TinyLFU keep `victim` a pure read.
+//! 4. **Determinism.** Every decision is a pure function of the calls made so far (the events,
+//!    their hashes, and the `victim` calls, which may advance a hand): no clocks, no
+//!    randomness, no dependence on hash-map iteration order. Two policies built with the same
+//!    capacity and given the same calls are in the same state.
 //! 5. **Cost.** Every event is O(1) (worst case for LRU and LFU, amortised where a policy says
 //!    so), and in steady state no event allocates: slots freed by removals are reused.
 //! 6. **Capacity is advice.** [`Policy::set_capacity`] lets a policy size its sketches and
@@ -63,7 +68,7 @@
 //!     fn on_insert(&mut self, id: EntryId, _hash: u64) { self.0.push_back(id) }
 //!     fn on_access(&mut self, _id: EntryId, _hash: u64) {}
 //!     fn on_remove(&mut self, id: EntryId) { self.0.retain(|&x| x != id) } // O(n): a toy
-//!     fn victim(&self) -> Option<EntryId> { self.0.front().copied() }
+//!     fn victim(&mut self) -> Option<EntryId> { self.0.front().copied() }
 //!     fn iter(&self) -> Self::Iter<'_> { self.0.iter().copied() }
 //!     fn clear(&mut self) { self.0.clear() }
 //!     fn validate(&self) -> Result<(), InvariantViolation> { Ok(()) }
@@ -127,8 +132,11 @@ pub trait Policy: Clone + std::fmt::Debug {
         let _ = hash;
     }
 
-    /// The id the policy would evict next, or `None` when empty. Pure.
-    fn victim(&self) -> Option<EntryId>;
+    /// The id the policy would evict next, or `None` when empty: `iter().next()`.
+    ///
+    /// May advance internal bookkeeping (a clock hand passing referenced entries), never
+    /// residency nor the `iter()` order; see invariant 3 in the [crate docs](crate).
+    fn victim(&mut self) -> Option<EntryId>;
 
     /// Whether a newcomer whose key hash is `candidate_hash` should displace `victim` (an
     /// admission filter). Pure. The default, used by LRU and LFU, always admits.

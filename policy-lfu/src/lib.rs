@@ -375,7 +375,7 @@ impl Policy for LfuPolicy {
     }
 
     #[inline]
-    fn victim(&self) -> Option<EntryId> {
+    fn victim(&mut self) -> Option<EntryId> {
         if self.first == NIL {
             return None;
         }
@@ -417,7 +417,7 @@ impl fmt::Debug for LfuPolicy {
             .field("len", &self.len)
             .field("buckets", &self.buckets.len())
             .field("min_freq", &min_freq)
-            .field("victim", &self.victim())
+            .field("victim", &self.iter().next())
             .field("table", &self.nodes.len())
             .finish()
     }

@@ -227,7 +227,7 @@ impl Policy for LruPolicy {
     }
 
     #[inline]
-    fn victim(&self) -> Option<EntryId> {
+    fn victim(&mut self) -> Option<EntryId> {
         (self.head != NIL).then(|| EntryId::new(self.head))
     }
 
@@ -330,7 +330,7 @@ impl fmt::Debug for LruPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LruPolicy")
             .field("len", &self.len)
-            .field("lru", &self.victim())
+            .field("lru", &self.iter().next())
             .field("mru", &self.iter().next_back())
             .field("table", &self.nodes.len())
             .finish()

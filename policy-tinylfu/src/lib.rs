@@ -424,7 +424,7 @@ impl Policy for TinyLfuPolicy {
         }
     }
 
-    fn victim(&self) -> Option<EntryId> {
+    fn victim(&mut self) -> Option<EntryId> {
         let s = &self.segments;
         let candidate = s.window.front();
         let main = s.main_front();

@@ -140,7 +140,7 @@ fn under_its_target_the_window_grows_at_the_main_regions_expense() {
 
 #[test]
 fn the_candidate_loses_a_tied_duel() {
-    let p = filled(5); // window [4], probation [0, 1, 2, 3], all seen once
+    let mut p = filled(5); // window [4], probation [0, 1, 2, 3], all seen once
     assert_eq!(p.sketch.frequency(h(4)), p.sketch.frequency(h(0)));
     assert_eq!(p.victim(), Some(id(4)));
 }

@@ -73,7 +73,7 @@ impl<P: Policy> Policy for Recording<P> {
         self.note();
         self.inner.on_miss(hash);
     }
-    fn victim(&self) -> Option<EntryId> {
+    fn victim(&mut self) -> Option<EntryId> {
         self.note();
         self.inner.victim()
     }
