@@ -1,17 +1,17 @@
 //! [`CacheBuilder`]: configuration, validated by [`CacheBuilder::build`].
 
 use crate::DEFAULT_MAX_SIZE;
-use crate::cache::{Cache, check_max_size};
+use crate::cache::{Cache, check_max_size, check_shards};
 use crate::error::Error;
 use crate::hasher::DefaultHashBuilder;
 use crate::listener::{Listener, RemovalCause};
-use crate::shard::Shard;
+use crate::sharding::Shards;
 use clientcache_policy_api::Policy;
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;
 
-/// Configures a [`Cache`]: `max_size`, policy, hasher, eviction listener.
+/// Configures a [`Cache`]: `max_size`, shards, policy, hasher, eviction listener.
 ///
 /// Start from [`Cache::builder`] (a policy type with `Default`) or
 /// [`CacheBuilder::with_policy`] (a policy value). With [`AnyPolicy`](crate::AnyPolicy), the
@@ -32,6 +32,7 @@ use std::sync::Arc;
 /// ```
 pub struct CacheBuilder<K, V, P, S = DefaultHashBuilder> {
     max_size: usize,
+    shards: usize,
     /// Unused so far: `build` gives it its capacity.
     pub(crate) policy_value: P,
     hasher: S,
@@ -57,6 +58,7 @@ impl<K, V, P: Policy> CacheBuilder<K, V, P> {
     pub fn with_policy(policy: P) -> Self {
         CacheBuilder {
             max_size: DEFAULT_MAX_SIZE,
+            shards: 1,
             policy_value: policy,
             hasher: DefaultHashBuilder::default(),
             listener: None,
@@ -82,6 +84,59 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
         self
     }
 
+    /// Splits the cache into `shards` independent shards, each with its own lock, entries,
+    /// policy, loads in flight and counters (default 1). Checked by [`build`](Self::build).
+    ///
+    /// With one shard (the default), one lock guards the whole cache and one policy orders
+    /// every entry: each eviction is exactly the sequential policy's decision for every
+    /// operation, in lock order. That lock is also where threads queue: under contention every
+    /// operation waits for the one before it, on every thread.
+    ///
+    /// With `n` shards, a key lives in a shard chosen by its hash (a fixed function of the
+    /// hash and `n`: the same hasher seed puts every key in the same shard in every run and
+    /// process; [`Cache::shard_index`] tells which), and operations on keys of different
+    /// shards run in parallel. What changes:
+    ///
+    /// - **The policy is per shard.** Shard `i` holds at most `max_size / n` entries, plus one
+    ///   for the first `max_size % n` shards, and its policy orders only its own keys. Each
+    ///   shard is exact and deterministic: its evictions are the sequential policy's decisions
+    ///   for the operations on its keys in its lock order. But a full shard evicts even while
+    ///   the cache as a whole holds fewer than `max_size` entries (as quick_cache does), and the
+    ///   victim is the best choice within the shard, not across the cache.
+    /// - **Whole-cache operations** (`len`, `keys`/`values`/`entries`, `clear`,
+    ///   `set_max_size`, `pop_victim`, `stats`, `validate`) lock every shard, in index order,
+    ///   and hold all the locks until done, so each sees or makes one consistent state, and
+    ///   two of them never deadlock. Snapshots list shard 0's entries in its policy order,
+    ///   then shard 1's, and so on; `pop_victim` takes the next victim of the shard holding the
+    ///   most entries.
+    /// - `max_size` must be 0 or at least `n` (every shard needs room for one entry).
+    ///
+    /// Choosing `n`: 1 when the cache is not contended, or when exact global LRU/LFU order
+    /// matters more than throughput. Otherwise a few times the number of threads that use the
+    /// cache at once (e.g. 4 x cores), so two threads rarely want the same shard, with each
+    /// shard still large enough (hundreds of entries) for its policy to choose well: the
+    /// smaller a shard, the more its evictions differ from one global policy's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, Error, LruPolicy};
+    ///
+    /// let cache = Cache::<u64, u64, LruPolicy>::builder().max_size(1000).shards(8).build()?;
+    /// assert_eq!((cache.shard_count(), cache.max_size()), (8, 1000));
+    /// cache.insert(1, 10)?;
+    /// assert_eq!(cache.get(&1), Some(10));
+    ///
+    /// let refused = Cache::<u64, u64, LruPolicy>::builder().max_size(4).shards(8).build();
+    /// assert!(matches!(refused, Err(Error::MaxSizeBelowShards { .. })));
+    /// assert!(Cache::<u64, u64, LruPolicy>::builder().shards(0).build().is_err());
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn shards(mut self, shards: usize) -> Self {
+        self.shards = shards;
+        self
+    }
+
     /// Hashes keys with `hasher` instead of the fixed-seed [`DefaultHashBuilder`]; see its docs
     /// for when a randomly seeded hasher is the right choice.
     ///
@@ -101,6 +156,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     pub fn hasher<S2>(self, hasher: S2) -> CacheBuilder<K, V, P, S2> {
         CacheBuilder {
             max_size: self.max_size,
+            shards: self.shards,
             policy_value: self.policy_value,
             hasher,
             listener: self.listener,
@@ -147,7 +203,10 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidMaxSize`] when `max_size` exceeds [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT).
+    /// [`Error::InvalidMaxSize`] when `max_size` exceeds [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT);
+    /// [`Error::InvalidShards`] when the shard count is 0 or above
+    /// [`MAX_SHARDS`](crate::MAX_SHARDS); [`Error::MaxSizeBelowShards`] when `max_size` is
+    /// between 1 and the shard count minus one.
     ///
     /// # Examples
     ///
@@ -164,9 +223,10 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
         P: Policy,
         S: BuildHasher,
     {
-        check_max_size(self.max_size)?;
-        Ok(Cache::from_shard(
-            Shard::new(self.policy_value, self.max_size),
+        check_shards(self.shards)?;
+        check_max_size(self.max_size, self.shards)?;
+        Ok(Cache::from_shards(
+            Shards::new(self.policy_value, self.max_size, self.shards),
             self.hasher,
             self.listener,
         ))
@@ -177,6 +237,7 @@ impl<K, V, P: Policy, S> fmt::Debug for CacheBuilder<K, V, P, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CacheBuilder")
             .field("max_size", &self.max_size)
+            .field("shards", &self.shards)
             .field("policy", &self.policy_value.name())
             .field("eviction_listener", &self.listener.is_some())
             .finish_non_exhaustive()

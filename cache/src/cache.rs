@@ -1,17 +1,19 @@
-//! [`Cache`]: the shared handle, and the locking around the [`Shard`].
+//! [`Cache`]: the shared handle, and the locking around the [`Shard`]s.
 //!
-//! Every operation hashes its key with no lock held, takes the one lock, calls one
-//! [`Shard`] method, releases the lock, and only then runs user callbacks (the eviction
-//! listener) and drops what was removed. The snapshot methods live in `snapshot.rs` and the
-//! loading methods in `loading.rs`.
+//! Every operation on a key hashes it with no lock held, takes the lock of the key's shard,
+//! calls one [`Shard`] method, releases the lock, and only then runs user callbacks (the
+//! eviction listener) and drops what was removed. Operations on the whole cache take every
+//! shard's lock in index order (`sharding.rs`). The snapshot methods live in `snapshot.rs` and
+//! the loading methods in `loading.rs`.
 
 use crate::builder::CacheBuilder;
 use crate::error::Error;
 use crate::hasher::DefaultHashBuilder;
 use crate::listener::{Listener, RemovalCause, Removals};
 use crate::shard::Shard;
+use crate::sharding::{AllShards, MAX_SHARDS, Shards};
 use crate::stats::CacheStats;
-use crate::sync::{self, Arc, Mutex, MutexGuard};
+use crate::sync::{Arc, MutexGuard};
 use crate::{DEFAULT_MAX_SIZE, MAX_SIZE_LIMIT};
 use clientcache_policy_api::{InvariantViolation, Policy};
 use std::borrow::Borrow;
@@ -44,8 +46,9 @@ pub struct Cache<K, V, P, S = DefaultHashBuilder> {
 }
 
 struct Inner<K, V, P, S> {
-    /// The one lock: map, entries, policy, counters and loads in flight.
-    shard: Mutex<Shard<K, V, P>>,
+    /// The shards, each behind its own lock: map, entries, policy, counters and loads in
+    /// flight of the keys it holds. One shard unless the builder asked for more.
+    shards: Shards<K, V, P>,
     /// Hashes keys before the lock is taken.
     hasher: S,
     /// Runs after the lock is released.
@@ -62,17 +65,23 @@ impl<K, V, P, S> Clone for Cache<K, V, P, S> {
 }
 
 impl<K, V, P, S> Cache<K, V, P, S> {
-    /// Takes the cache lock, recovering from poisoning (see `sync.rs`).
+    /// Takes the lock of the shard that holds keys hashing to `hash`, recovering from
+    /// poisoning (see `sync.rs`).
     #[inline]
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Shard<K, V, P>> {
-        sync::lock(&self.inner.shard)
+    pub(crate) fn lock(&self, hash: u64) -> MutexGuard<'_, Shard<K, V, P>> {
+        self.inner.shards.lock(hash)
     }
 
-    /// Whether a panic poisoned the lock (tests check that the cache recovers, or that no
+    /// The shards.
+    pub(crate) fn shards(&self) -> &Shards<K, V, P> {
+        &self.inner.shards
+    }
+
+    /// Whether a panic poisoned a lock (tests check that the cache recovers, or that no
     /// lock was held).
     #[cfg(all(test, not(loom)))]
     pub(crate) fn is_poisoned(&self) -> bool {
-        self.inner.shard.is_poisoned()
+        self.inner.shards.is_poisoned()
     }
 }
 
@@ -150,15 +159,15 @@ where
     P: Policy,
     S: BuildHasher,
 {
-    /// Wraps `shard` (whose `max_size` the caller validated) in a new handle.
-    pub(crate) fn from_shard(
-        shard: Shard<K, V, P>,
+    /// Wraps `shards` (whose sizes the caller validated) in a new handle.
+    pub(crate) fn from_shards(
+        shards: Shards<K, V, P>,
         hasher: S,
         listener: Option<Listener<K, V>>,
     ) -> Self {
         Cache {
             inner: Arc::new(Inner {
-                shard: Mutex::new(shard),
+                shards,
                 hasher,
                 listener,
             }),
@@ -217,7 +226,7 @@ where
     {
         let hash = self.hash(&key);
         let mut removed = Removals::new();
-        let refused = self.lock().insert(hash, key, value, &mut removed).err();
+        let refused = self.lock(hash).insert(hash, key, value, &mut removed).err();
         self.deliver(removed);
         match refused {
             None => Ok(()),
@@ -247,7 +256,7 @@ where
         Q: Hash + Eq + ?Sized,
     {
         let hash = self.hash(key);
-        self.lock().get(hash, key)
+        self.lock(hash).get(hash, key)
     }
 
     /// The value cached under `key`, if any, *without* it counting as an access: the policy
@@ -272,7 +281,7 @@ where
         Q: Hash + Eq + ?Sized,
     {
         let hash = self.hash(key);
-        self.lock().peek(hash, key)
+        self.lock(hash).peek(hash, key)
     }
 
     /// Like [`get`](Self::get) (an access), but a miss is an error naming the key.
@@ -320,7 +329,7 @@ where
         Q: Hash + Eq + ?Sized,
     {
         let hash = self.hash(key);
-        self.lock().contains(hash, key)
+        self.lock(hash).contains(hash, key)
     }
 
     /// Removes `key`'s entry and returns its value. The listener, if any, gets the key and a
@@ -347,7 +356,7 @@ where
         Q: Hash + Eq + Debug + ?Sized,
     {
         let hash = self.hash(key);
-        let removed = self.lock().remove(hash, key);
+        let removed = self.lock(hash).remove(hash, key);
         let (key_owned, value) = removed.ok_or_else(|| Error::not_cached(key))?;
         if let Some(listener) = self.listener() {
             listener(key_owned, value.clone(), RemovalCause::Removed);
@@ -358,6 +367,10 @@ where
     /// Removes the policy's next victim (the entry the next eviction would drop) and returns
     /// it, or `None` when empty. The listener, if any, gets clones with
     /// [`RemovalCause::Removed`].
+    ///
+    /// With several [shards](CacheBuilder::shards), the victim comes from the shard holding
+    /// the most entries (the lowest shard index among equals): the next victim of that
+    /// shard's policy. The choice is made with every shard locked, so it is atomic.
     ///
     /// # Examples
     ///
@@ -376,7 +389,10 @@ where
     where
         K: Clone,
     {
-        let (key, value) = self.lock().pop_victim()?;
+        let (key, value) = self.shards().with_all(|shards| {
+            let fullest = shards.fullest()?;
+            shards[fullest].pop_victim()
+        })?;
         if let Some(listener) = self.listener() {
             listener(key.clone(), value.clone(), RemovalCause::Removed);
         }
@@ -386,6 +402,9 @@ where
     /// Removes every entry; the listener sees each, next victim first, with
     /// [`RemovalCause::Cleared`]. Loads in flight are not affected. The policy may keep its
     /// frequency sketch; the stats are kept (see [`reset_stats`](Self::reset_stats)).
+    ///
+    /// Atomic with several shards too: every shard is emptied under its lock, all held at
+    /// once, and the listener sees shard 0's entries first, then shard 1's, and so on.
     ///
     /// # Examples
     ///
@@ -399,11 +418,12 @@ where
     /// ```
     pub fn clear(&self) {
         let mut removed = Removals::new();
-        self.lock().clear(&mut removed);
+        self.shards().with_all(|shards| shards.clear(&mut removed));
         self.deliver(removed);
     }
 
-    /// Number of cached entries.
+    /// Number of cached entries (with several shards: their sum, read with all of them
+    /// locked, so a consistent count).
     ///
     /// # Examples
     ///
@@ -417,7 +437,7 @@ where
     /// assert_eq!(cache.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.shards().with_all(|shards| shards.entry_count())
     }
 
     /// Whether no entry is cached.
@@ -447,7 +467,45 @@ where
     /// assert_eq!(cache.max_size(), 3);
     /// ```
     pub fn max_size(&self) -> usize {
-        self.lock().max_size()
+        self.shards().with_all(|shards| shards.max_size())
+    }
+
+    /// The number of shards ([`CacheBuilder::shards`]; 1 by default).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache = Cache::<u32, u32, LruPolicy>::builder().max_size(64).shards(4).build()?;
+    /// assert_eq!(cache.shard_count(), 4);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn shard_count(&self) -> usize {
+        self.shards().count()
+    }
+
+    /// The index of the shard that holds `key`, cached or not: a fixed function of the key's
+    /// hash and the shard count (see [`CacheBuilder::shards`]), so the same in every run and
+    /// process for the same hasher seed. Always 0 with one shard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    ///
+    /// let cache = Cache::<u32, u32, LruPolicy>::builder().max_size(64).shards(4).build()?;
+    /// let shard = cache.shard_index(&7);
+    /// assert!(shard < 4);
+    /// assert_eq!(cache.deep_clone().shard_index(&7), shard);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn shard_index<Q>(&self, key: &Q) -> usize
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.shards().index(self.hash(key))
     }
 
     /// Changes `max_size`. When the cache holds more, it evicts down to `max_size` at once, in
@@ -456,9 +514,15 @@ where
     /// size; TinyLFU forgets its frequency counts when its sketch changes size (at a
     /// `max_size` above 512), since they cannot be redistributed.
     ///
+    /// With several shards, `max_size` is split again by the rule of
+    /// [`CacheBuilder::shards`], with every shard locked: each shard evicts down to its new
+    /// share in its own policy order, and the listener sees shard 0's entries first.
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidMaxSize`] when `max_size` exceeds [`MAX_SIZE_LIMIT`]; nothing changes.
+    /// [`Error::InvalidMaxSize`] when `max_size` exceeds [`MAX_SIZE_LIMIT`], and
+    /// [`Error::MaxSizeBelowShards`] when it is between 1 and the shard count minus one;
+    /// nothing changes.
     ///
     /// # Examples
     ///
@@ -476,14 +540,16 @@ where
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn set_max_size(&self, max_size: usize) -> Result<(), Error> {
-        check_max_size(max_size)?;
+        check_max_size(max_size, self.shard_count())?;
         let mut removed = Removals::new();
-        self.lock().set_max_size(max_size, &mut removed);
+        self.shards()
+            .with_all(|shards| shards.set_max_size(max_size, &mut removed));
         self.deliver(removed);
         Ok(())
     }
 
-    /// A snapshot of the counters.
+    /// A snapshot of the counters (with several shards: each shard's counters, summed with
+    /// all of them locked).
     ///
     /// # Examples
     ///
@@ -497,7 +563,7 @@ where
     /// assert_eq!((stats.inserts, stats.evictions), (2, 1));
     /// ```
     pub fn stats(&self) -> CacheStats {
-        self.lock().stats()
+        self.shards().with_all(|shards| shards.stats())
     }
 
     /// Zeroes the counters.
@@ -513,7 +579,11 @@ where
     /// assert_eq!(cache.stats(), CacheStats::default());
     /// ```
     pub fn reset_stats(&self) {
-        self.lock().reset_stats();
+        self.shards().with_all(|shards| {
+            for shard in shards {
+                shard.reset_stats();
+            }
+        });
     }
 
     /// The policy's name (`"LRU"`, `"LFU"`, ...).
@@ -527,12 +597,14 @@ where
     /// assert_eq!(cache.policy_name(), "LFU");
     /// ```
     pub fn policy_name(&self) -> &'static str {
-        self.lock().policy().name()
+        self.shards().lock_at(0).policy().name()
     }
 
-    /// Checks the cache's invariants from scratch: the map, the entries and the policy agree,
-    /// each entry's stored hash is its key's hash, `len() <= max_size()`, and the policy's own
-    /// [`validate`](Policy::validate) passes. O(n) under the lock: for tests and debugging.
+    /// Checks the cache's invariants from scratch: in every shard the map, the entries and the
+    /// policy agree, each entry's stored hash is its key's hash, the shard's length is within
+    /// its share of `max_size`, and the policy's own [`validate`](Policy::validate) passes;
+    /// every key sits in the shard its hash places it in, and the shares follow the split
+    /// rule. O(n) with every shard locked: for tests and debugging.
     ///
     /// # Errors
     ///
@@ -551,32 +623,51 @@ where
     /// cache.validate().unwrap();
     /// ```
     pub fn validate(&self) -> Result<(), InvariantViolation> {
-        self.lock().validate(|key| self.hash(key))
+        self.shards()
+            .with_all(|shards| shards.validate(|key| self.hash(key)))
     }
 }
 
-/// Refuses a `max_size` entry ids cannot address.
-pub(crate) fn check_max_size(max_size: usize) -> Result<(), Error> {
+/// Refuses a `max_size` entry ids cannot address, or one that leaves some of `shards` shards
+/// without room (see `sharding.rs`).
+pub(crate) fn check_max_size(max_size: usize, shards: usize) -> Result<(), Error> {
     if max_size > MAX_SIZE_LIMIT {
         return Err(Error::InvalidMaxSize {
             max_size,
             limit: MAX_SIZE_LIMIT,
         });
     }
+    if max_size != 0 && max_size < shards {
+        return Err(Error::MaxSizeBelowShards { max_size, shards });
+    }
+    Ok(())
+}
+
+/// Refuses a shard count of 0 or above [`MAX_SHARDS`].
+pub(crate) fn check_shards(shards: usize) -> Result<(), Error> {
+    if shards == 0 || shards > MAX_SHARDS {
+        return Err(Error::InvalidShards {
+            shards,
+            limit: MAX_SHARDS,
+        });
+    }
     Ok(())
 }
 
 impl<K, V, P: Policy, S> Debug for Cache<K, V, P, S> {
-    /// Shows the length, max_size, policy, stats and loads in flight; never keys or values.
+    /// Shows the length, max_size, shard count, policy, stats and loads in flight; never keys
+    /// or values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shard = self.lock();
-        f.debug_struct("Cache")
-            .field("len", &shard.len())
-            .field("max_size", &shard.max_size())
-            .field("policy", &shard.policy().name())
-            .field("stats", &shard.stats())
-            .field("loading", &shard.flights.len())
-            .finish()
+        self.shards().with_all(|shards| {
+            f.debug_struct("Cache")
+                .field("len", &shards.entry_count())
+                .field("max_size", &shards.max_size())
+                .field("shards", &shards.len())
+                .field("policy", &shards[0].policy().name())
+                .field("stats", &shards.stats())
+                .field("loading", &shards.loads_in_flight())
+                .finish()
+        })
     }
 }
 

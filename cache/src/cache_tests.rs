@@ -228,7 +228,7 @@ impl Clone for DropProbe {
 impl Drop for DropProbe {
     fn drop(&mut self) {
         if let Some(cache) = self.cache.get() {
-            let free = cache.inner.shard.try_lock().is_ok();
+            let free = cache.shards().all_unlocked();
             self.dropped_unlocked.lock().unwrap().push(free);
         }
     }

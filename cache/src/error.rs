@@ -66,6 +66,30 @@ pub enum Error {
         /// The largest valid size, [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT).
         limit: usize,
     },
+    /// A shard count of 0, or above [`MAX_SHARDS`](crate::MAX_SHARDS).
+    #[error(
+        "shards {shards} is invalid: use 1 to {limit} shards (1, the default, keeps one exact \
+         policy for the whole cache; a few times the number of cores spreads lock contention)"
+    )]
+    InvalidShards {
+        /// The shard count asked for.
+        shards: usize,
+        /// The largest valid count, [`MAX_SHARDS`](crate::MAX_SHARDS).
+        limit: usize,
+    },
+    /// A `max_size` between 1 and the shard count minus one: some shards would have no room,
+    /// so keys placed there could never be cached.
+    #[error(
+        "max_size {max_size} is smaller than the {shards} shards: every shard needs room for at \
+         least one entry; use a max_size of at least {shards} (or 0 to cache nothing), or fewer \
+         shards"
+    )]
+    MaxSizeBelowShards {
+        /// The size asked for.
+        max_size: usize,
+        /// The cache's shard count.
+        shards: usize,
+    },
     /// A parameter of an AWS cache key, or of a session's per-call options, that cannot be
     /// valid (feature `aws`). The message never contains a secret: credentials are reported
     /// by which part is wrong, never by value.
@@ -211,6 +235,22 @@ mod tests {
             available: vec![],
         };
         assert!(none.to_string().contains("available: none"), "{none}");
+    }
+
+    #[test]
+    fn shard_errors_say_what_to_use_instead() {
+        let err = Error::InvalidShards {
+            shards: 0,
+            limit: 1024,
+        };
+        assert!(err.to_string().contains("use 1 to 1024 shards"), "{err}");
+        let err = Error::MaxSizeBelowShards {
+            max_size: 3,
+            shards: 8,
+        };
+        let text = err.to_string();
+        assert!(text.contains("max_size of at least 8"), "{text}");
+        assert!(text.contains("or fewer shards"), "{text}");
     }
 
     #[test]

@@ -112,6 +112,7 @@ mod loading;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 mod policy_kind;
 mod shard;
+mod sharding;
 mod snapshot;
 mod stats;
 mod sync;
@@ -132,6 +133,7 @@ pub use hasher::DefaultHashBuilder;
 pub use listener::RemovalCause;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 pub use policy_kind::{AnyPolicy, AnyPolicyIter, DynCache, PolicyKind};
+pub use sharding::MAX_SHARDS;
 pub use stats::CacheStats;
 
 /// The `max_size` of [`Cache::builder`] when none is given: 10, as boto3-client-cache.

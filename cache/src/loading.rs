@@ -10,22 +10,12 @@
 use crate::cache::Cache;
 use crate::flight::{Flight, FlightWait};
 use crate::listener::Removals;
+use crate::shard::Begin;
 use crate::sync::Arc;
 use clientcache_policy_api::Policy;
 use std::convert::Infallible;
 use std::future::Future;
 use std::hash::{BuildHasher, Hash};
-
-/// What a caller of the `get_or_insert_with` family does next.
-enum Begin<K, V> {
-    /// The key is cached: return the value.
-    Hit(V),
-    /// Another call loads the key: wait on its flight, then (if it was abandoned) retry with
-    /// the key given back.
-    Wait(K, Arc<Flight<V>>),
-    /// This call registered the flight (the table holds the key): run the loader.
-    Load(Arc<Flight<V>>),
-}
 
 impl<K, V, P, S> Cache<K, V, P, S>
 where
@@ -250,24 +240,13 @@ where
         Ok(guard.complete(value))
     }
 
-    /// One step of the family, under the lock: a hit, a flight to wait on, or a new flight
-    /// this call loads. The first look is the call's one counted lookup (`counted` records
-    /// it); retries after an abandoned load are the same request, so they only peek.
+    /// One step of the family, under the key's shard lock ([`Shard::begin_load`]). The first
+    /// step of a call is its one counted lookup; `counted` records that it was taken.
+    ///
+    /// [`Shard::begin_load`]: crate::shard::Shard::begin_load
     fn begin_load(&self, hash: u64, key: K, counted: &mut bool) -> Begin<K, V> {
-        let mut shard = self.lock();
-        let hit = if *counted {
-            shard.peek(hash, &key)
-        } else {
-            *counted = true;
-            shard.get(hash, &key)
-        };
-        if let Some(value) = hit {
-            return Begin::Hit(value);
-        }
-        if let Some(flight) = shard.flights.find(hash, &key) {
-            return Begin::Wait(key, Arc::clone(flight));
-        }
-        Begin::Load(shard.flights.start(hash, key))
+        let retry = std::mem::replace(counted, true);
+        self.lock(hash).begin_load(hash, key, retry)
     }
 }
 
@@ -291,30 +270,23 @@ where
     /// Stores the loaded `value` (unless the key was inserted meanwhile), publishes the
     /// outcome to the waiters, and returns it.
     fn complete(mut self, value: V) -> V {
-        let for_cache = value.clone();
+        // Cloned before the lock is taken: user code, and the shard keeps the copy.
+        let copy = value.clone();
         let mut removed = Removals::new();
-        let (result, unused) = {
-            let mut shard = self.cache.lock();
-            let key = shard
-                .flights
-                .take(self.hash, &self.flight)
-                .expect("only its loader unregisters a flight");
-            match shard.peek(self.hash, &key) {
-                // `insert` raced the loader: the cached value wins.
-                Some(current) => (current, Some((key, value, for_cache))),
-                None => {
-                    shard.insert_new(self.hash, key, for_cache, &mut removed);
-                    (value, None)
-                }
-            }
-        };
+        let finished = self.cache.lock(self.hash).finish_load(
+            self.hash,
+            &self.flight,
+            value,
+            copy,
+            &mut removed,
+        );
         // Finished before publishing: should a waiter's waker panic in `finish`, the guard's
         // drop must not finish the flight a second time (as abandoned).
         self.finished = true;
-        self.flight.finish(Some(result.clone()));
-        drop(unused); // Outside the lock, like every removal.
+        self.flight.finish(Some(finished.value.clone()));
+        drop(finished.unused); // Outside the lock, like every removal.
         self.cache.deliver(removed);
-        result
+        finished.value
     }
 }
 
@@ -324,7 +296,10 @@ impl<K, V, P, S> Drop for LoadGuard<'_, K, V, P, S> {
             return;
         }
         // `None` when `complete` had already unregistered the flight before a panic.
-        let key = self.cache.lock().flights.take(self.hash, &self.flight);
+        let key = self
+            .cache
+            .lock(self.hash)
+            .abandon_load(self.hash, &self.flight);
         drop(key); // Outside the lock.
         self.flight.finish(None);
     }

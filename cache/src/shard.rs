@@ -15,11 +15,19 @@
 //! first mutation or after its last, so a panic leaves the shard consistent; that is what lets
 //! the cache recover a poisoned lock.
 //!
-//! A later option can split the cache into N shards by key hash: each is one of these.
+//! A cache has one or more shards (`sharding.rs`); each key lives in one of them.
+//!
+//! # Loading
+//!
+//! The shard owns the single-flight bookkeeping of its keys: [`Shard::begin_load`] decides
+//! whether a `get_or_insert_with` caller hits, waits on a load in flight or becomes the loader,
+//! and [`Shard::finish_load`] / [`Shard::abandon_load`] end a load. `loading.rs` only drives
+//! them and runs the loader with no lock held.
 
-use crate::flight::FlightTable;
+use crate::flight::{Flight, FlightTable};
 use crate::listener::{RemovalCause, Removals};
 use crate::stats::CacheStats;
+use crate::sync::Arc;
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 use hashbrown::HashTable;
 use slab::Slab;
@@ -53,7 +61,28 @@ pub(crate) struct Shard<K, V, P> {
     stats: CacheStats,
     /// Loads in flight (`get_or_insert_with`). Independent of the entries: a key may be both
     /// resident and loading when `insert` raced a loader.
-    pub(crate) flights: FlightTable<K, V>,
+    flights: FlightTable<K, V>,
+}
+
+/// What a caller of the `get_or_insert_with` family does next ([`Shard::begin_load`]).
+pub(crate) enum Begin<K, V> {
+    /// The key is cached: return the value.
+    Hit(V),
+    /// Another call loads the key: wait on its flight, then (if it was abandoned) retry with
+    /// the key given back.
+    Wait(K, Arc<Flight<V>>),
+    /// This call registered the flight (the shard holds the key): run the loader.
+    Load(Arc<Flight<V>>),
+}
+
+/// A finished load ([`Shard::finish_load`]).
+pub(crate) struct Finished<K, V> {
+    /// What the load resolves to, for the loader and its waiters: the loaded value, or the
+    /// cached one when `insert` raced the loader.
+    pub(crate) value: V,
+    /// When the cached value won: the key and the loaded value with its copy, to drop outside
+    /// the lock.
+    pub(crate) unused: Option<(K, V, V)>,
 }
 
 impl<K, V, P> Shard<K, V, P> {
@@ -82,6 +111,17 @@ impl<K, V, P> Shard<K, V, P> {
     /// The policy.
     pub(crate) fn policy(&self) -> &P {
         &self.policy
+    }
+
+    /// Number of loads in flight.
+    pub(crate) fn loads_in_flight(&self) -> usize {
+        self.flights.len()
+    }
+
+    /// Unregisters the abandoned load `flight` (its loader failed, panicked or was cancelled)
+    /// and gives its key back; `None` when [`finish_load`](Self::finish_load) already did.
+    pub(crate) fn abandon_load(&mut self, hash: u64, flight: &Arc<Flight<V>>) -> Option<K> {
+        self.flights.take(hash, flight)
     }
 }
 
@@ -162,6 +202,61 @@ where
         Q: Eq + ?Sized,
     {
         self.find(hash, key).is_some()
+    }
+
+    /// One step of the `get_or_insert_with` family: a hit, a flight to wait on, or a new
+    /// flight the caller loads. The first look is the call's one counted lookup; retries after
+    /// an abandoned load (`counted`) are the same request, so they only peek.
+    pub(crate) fn begin_load(&mut self, hash: u64, key: K, counted: bool) -> Begin<K, V> {
+        let hit = if counted {
+            self.peek(hash, &key)
+        } else {
+            self.get(hash, &key)
+        };
+        if let Some(value) = hit {
+            return Begin::Hit(value);
+        }
+        if let Some(flight) = self.flights.find(hash, &key) {
+            return Begin::Wait(key, Arc::clone(flight));
+        }
+        Begin::Load(self.flights.start(hash, key))
+    }
+
+    /// Ends the load `flight` with `value` (`copy` is a clone of it, made before the lock was
+    /// taken): unregisters the flight and stores `copy` unless the key was inserted meanwhile,
+    /// in which case the cached value wins. Evictions go to `removed`.
+    pub(crate) fn finish_load(
+        &mut self,
+        hash: u64,
+        flight: &Arc<Flight<V>>,
+        value: V,
+        copy: V,
+        removed: &mut Removals<K, V>,
+    ) -> Finished<K, V> {
+        let key = self
+            .flights
+            .take(hash, flight)
+            .expect("only its loader unregisters a flight");
+        match self.peek(hash, &key) {
+            // `insert` raced the loader: the cached value wins.
+            Some(current) => Finished {
+                value: current,
+                unused: Some((key, value, copy)),
+            },
+            None => {
+                self.insert_new(hash, key, copy, removed);
+                Finished {
+                    value,
+                    unused: None,
+                }
+            }
+        }
+    }
+
+    /// The flight loading `key`, if any (tests count its waiters).
+    #[cfg(all(test, not(loom)))]
+    pub(crate) fn flight_of(&self, hash: u64, key: &K) -> Option<&Arc<Flight<V>>> {
+        self.flights.find(hash, key)
     }
 
     /// Stores `key -> value` unless `key` is resident, in which case both come back in `Err`.

@@ -1,9 +1,13 @@
 //! Snapshots of a [`Cache`] in policy order, and [`Cache::deep_clone`].
 //!
 //! A snapshot is taken under the lock in one go (a consistent view) and returned as a `Vec`:
-//! no iterator or reference escapes the lock. Taking one is not an access.
+//! no iterator or reference escapes the lock. Taking one is not an access. With several shards
+//! every shard is locked at once (in index order) and the snapshot lists shard 0's entries in
+//! its policy order, then shard 1's, and so on.
 
 use crate::cache::Cache;
+use crate::shard::Shard;
+use crate::sync::MutexGuard;
 use clientcache_policy_api::Policy;
 use std::hash::{BuildHasher, Hash};
 
@@ -33,7 +37,7 @@ where
     where
         K: Clone,
     {
-        self.lock().iter().map(|(k, _)| k.clone()).collect()
+        self.collect(|k, _| k.clone())
     }
 
     /// The values in policy order, next victim first. Not an access.
@@ -49,7 +53,7 @@ where
     /// assert_eq!(cache.values(), [10, 20]);
     /// ```
     pub fn values(&self) -> Vec<V> {
-        self.lock().iter().map(|(_, v)| v.clone()).collect()
+        self.collect(|_, v| v.clone())
     }
 
     /// The entries in policy order, next victim first. Not an access.
@@ -68,10 +72,7 @@ where
     where
         K: Clone,
     {
-        self.lock()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        self.collect(|k, v| (k.clone(), v.clone()))
     }
 
     /// The keys in reverse policy order: the most protected first, the next victim last.
@@ -154,8 +155,22 @@ where
         K: Clone,
         S: Clone,
     {
-        let shard = self.lock().deep_clone();
-        Cache::from_shard(shard, self.hasher().clone(), self.listener().cloned())
+        let shards = self.shards().deep_clone();
+        Cache::from_shards(shards, self.hasher().clone(), self.listener().cloned())
+    }
+
+    /// `f` of every entry, shard by shard in index order, each in policy order; every shard
+    /// locked meanwhile.
+    fn collect<T>(&self, f: impl Fn(&K, &V) -> T) -> Vec<T> {
+        self.shards()
+            .with_all(|shards: &mut [MutexGuard<'_, Shard<K, V, P>>]| {
+                let len = shards.iter().map(|shard| shard.len()).sum();
+                let mut items = Vec::with_capacity(len);
+                for shard in shards.iter() {
+                    items.extend(shard.iter().map(|(k, v)| f(k, v)));
+                }
+                items
+            })
     }
 }
 

@@ -62,6 +62,17 @@ impl CacheStats {
         self.hits.saturating_add(self.misses)
     }
 
+    /// The counters of `self` and `other` added up (a sharded cache's stats).
+    pub(crate) fn plus(&self, other: &CacheStats) -> CacheStats {
+        CacheStats {
+            hits: self.hits + other.hits,
+            misses: self.misses + other.misses,
+            inserts: self.inserts + other.inserts,
+            evictions: self.evictions + other.evictions,
+            removals: self.removals + other.removals,
+        }
+    }
+
     /// `hits / requests()`, or `0.0` before the first request.
     ///
     /// # Examples

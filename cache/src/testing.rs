@@ -143,14 +143,14 @@ pub(crate) fn within_seconds(f: impl FnOnce() + Send + 'static) {
 /// each).
 pub(crate) fn waiters(cache: &TestCache, key: u32) -> usize {
     let hash = cache.hash(&key);
-    let shard = cache.lock();
+    let shard = cache.lock(hash);
     shard
-        .flights
-        .find(hash, &key)
+        .flight_of(hash, &key)
         .map_or(0, |flight| std::sync::Arc::strong_count(flight) - 2)
 }
 
 /// Number of loads registered (in flight) in `cache`.
 pub(crate) fn loading(cache: &TestCache) -> usize {
-    cache.lock().flights.len()
+    use crate::sharding::AllShards;
+    cache.shards().with_all(|shards| shards.loads_in_flight())
 }

@@ -9,6 +9,11 @@
 //! the real schedule, not one a test lock imposed. Operations that never reach the policy
 //! (`peek`, `contains_key`, a refused insert, a failed remove) change nothing; each must match
 //! the state at some point between its thread's neighbouring recorded operations.
+//!
+//! Sharded caches are checked the same way: each shard's policy notes operations in that
+//! shard's lock order, operations on different shards commute, and whole-cache operations
+//! hold every shard's lock, so the merged log is a valid sequential order for a replay on a
+//! cache with the same shards.
 
 use clientcache::{Cache, CacheStats, EntryId, InvariantViolation, LfuPolicy, LruPolicy, Policy};
 use clientcache::{CacheBuilder, RemovalCause, TinyLfuPolicy};
@@ -100,10 +105,16 @@ impl<P: Policy> Policy for Recording<P> {
 
 type Removals = Arc<Mutex<Vec<(Tag, (u16, u64, RemovalCause))>>>;
 
-fn build<P: Policy>(policy: P, max_size: usize, removals: &Removals) -> Cache<u16, u64, P> {
+fn build<P: Policy>(
+    policy: P,
+    max_size: usize,
+    shards: usize,
+    removals: &Removals,
+) -> Cache<u16, u64, P> {
     let sink = Arc::clone(removals);
     CacheBuilder::with_policy(policy)
         .max_size(max_size)
+        .shards(shards)
         .eviction_listener(move |k, v, cause| {
             let tag = CURRENT.with(Cell::get).expect("listener runs inside an op");
             sink.lock().unwrap().push((tag, (k, v, cause)));
@@ -135,6 +146,8 @@ fn read_only_matches<P: Policy>(cache: &Cache<u16, u64, P>, op: Op, outcome: Out
         (Op::ContainsKey(k), Outcome::Contains(c)) => cache.contains_key(&k) == c,
         (Op::Insert(k), Outcome::Insert(Err(ModelError::AlreadyCached))) => cache.contains_key(&k),
         (Op::Remove(k), Outcome::Remove(Err(ModelError::NotCached))) => !cache.contains_key(&k),
+        // A sharded cache finds every shard empty without asking a policy.
+        (Op::PopVictim, Outcome::Popped(None)) => cache.is_empty(),
         _ => false,
     }
 }
@@ -147,7 +160,39 @@ fn check<P>(make: impl Fn() -> P, max_size: usize, threads: &[Vec<Op>]) -> Resul
 where
     P: Policy + Send + Sync + 'static,
 {
-    check_replay(&make, &make, max_size, threads)
+    check_replay(&make, &make, max_size, 1, threads)
+}
+
+/// [`check`] on a cache of `shards` shards. Sizes between 1 and `shards - 1`, which a sharded
+/// cache refuses, are raised to `shards`.
+fn check_sharded<P>(
+    make: impl Fn() -> P,
+    max_size: usize,
+    shards: usize,
+    threads: &[Vec<Op>],
+) -> Result<(), String>
+where
+    P: Policy + Send + Sync + 'static,
+{
+    let valid = |size: usize| {
+        if size != 0 && size < shards {
+            shards
+        } else {
+            size
+        }
+    };
+    let threads: Vec<Vec<Op>> = threads
+        .iter()
+        .map(|ops| {
+            ops.iter()
+                .map(|&op| match op {
+                    Op::SetMaxSize(size) => Op::SetMaxSize(valid(size)),
+                    other => other,
+                })
+                .collect()
+        })
+        .collect();
+    check_replay(&make, &make, valid(max_size), shards, &threads)
 }
 
 /// Runs `threads` on a cache of `run()`'s policy, replays on one of `replay()`'s.
@@ -155,6 +200,7 @@ fn check_replay<P, Q>(
     run: &impl Fn() -> P,
     make: &impl Fn() -> Q,
     max_size: usize,
+    shards: usize,
     threads: &[Vec<Op>],
 ) -> Result<(), String>
 where
@@ -169,6 +215,7 @@ where
             log: Arc::clone(&log),
         },
         max_size,
+        shards,
         &removals,
     );
     log.lock().unwrap().clear();
@@ -220,7 +267,7 @@ where
         }
     }
     let replay_removals = Removals::default();
-    let mut replay = build(make(), max_size, &replay_removals);
+    let mut replay = build(make(), max_size, shards, &replay_removals);
     for p in 0..=order.len() {
         for ((t, i), lo, hi, ok) in pending.iter_mut() {
             if !*ok && (*lo..=*hi).contains(&p) {
@@ -291,6 +338,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn sharded_lru_runs_replay_in_lock_order(
+        (threads, max_size) in threads_strategy(),
+        shards in 2usize..=4,
+    ) {
+        check_sharded(LruPolicy::default, max_size, shards, &threads)
+            .map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn sharded_lfu_runs_replay_in_lock_order(
+        (threads, max_size) in threads_strategy(),
+        shards in 2usize..=4,
+    ) {
+        check_sharded(LfuPolicy::default, max_size, shards, &threads)
+            .map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn sharded_tinylfu_runs_replay_in_lock_order(
+        (threads, max_size) in threads_strategy(),
+        shards in 2usize..=4,
+    ) {
+        check_sharded(TinyLfuPolicy::default, max_size, shards, &threads)
+            .map_err(TestCaseError::fail)?;
+    }
+}
+
 /// The replay is what gives the properties teeth: replaying an LRU run with LFU, on ops where
 /// the two evict differently, must be reported.
 #[test]
@@ -308,6 +386,6 @@ fn a_replay_with_another_policy_is_caught() {
     let mut ops = threads.clone();
     ops[0].push(Op::Insert(3));
     assert!(check(LruPolicy::default, 2, &ops).is_ok());
-    let err = check_replay(&LruPolicy::default, &LfuPolicy::default, 2, &ops);
+    let err = check_replay(&LruPolicy::default, &LfuPolicy::default, 2, 1, &ops);
     assert!(err.is_err(), "the LFU replay of an LRU run passed");
 }

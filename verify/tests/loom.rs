@@ -20,6 +20,8 @@
 //! - `listener`: the eviction listener runs with the lock released and may call back into the
 //!   cache.
 //! - `async_flight`: the async single-flight; a cancelled caller never blocks the others.
+//! - `shards`: a two-shard cache: snapshots, `set_max_size` and `clear` lock every shard at
+//!   once, so they see and make consistent states while other threads work in both shards.
 //!
 //! A deadlock (a lock taken twice, a lost wake-up) fails a model: loom reports every thread
 //! blocked.
@@ -33,5 +35,7 @@ mod check;
 mod dict_ops;
 #[path = "loom/listener.rs"]
 mod listener;
+#[path = "loom/shards.rs"]
+mod shards;
 #[path = "loom/single_flight.rs"]
 mod single_flight;

@@ -1,5 +1,5 @@
 //! Soak: 8 threads × `CLIENTCACHE_SOAK_OPS` ops each (default 20,000; `.ci/run` runs 1,000,000
-//! in release) on Zipf(0.9) keys, for each policy. At the end:
+//! in release) on Zipf(0.9) keys, for each policy, on one shard and on 8. At the end:
 //!
 //! - no value was mixed up: every value read (`get`, `remove`, `get_or_insert_with`) encodes
 //!   the key it was read under;
@@ -63,11 +63,12 @@ impl Tally {
     }
 }
 
-fn soak(kind: PolicyKind, ops: u64) {
+fn soak(kind: PolicyKind, shards: usize, ops: u64) {
     let tally = std::sync::Arc::new(Tally::default());
     let sink = tally.clone();
     let cache = Cache::<u64, u64, _>::builder()
         .max_size(MAX_SIZE)
+        .shards(shards)
         .policy(kind)
         .eviction_listener(move |key, value, cause| {
             assert_eq!(
@@ -172,6 +173,15 @@ fn eight_threads_on_zipf_keys_lose_and_mix_up_nothing() {
     let ops = ops_per_thread();
     assert!(ops > 0, "CLIENTCACHE_SOAK_OPS must be positive");
     for kind in PolicyKind::all() {
-        soak(*kind, ops);
+        soak(*kind, 1, ops);
+    }
+}
+
+#[test]
+fn eight_threads_on_eight_shards_lose_and_mix_up_nothing() {
+    let ops = ops_per_thread();
+    assert!(ops > 0, "CLIENTCACHE_SOAK_OPS must be positive");
+    for kind in PolicyKind::all() {
+        soak(*kind, 8, ops);
     }
 }

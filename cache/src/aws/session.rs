@@ -269,6 +269,7 @@ pub struct Session<M> {
 pub struct SessionBuilder<M> {
     config: SdkConfig,
     max_size: usize,
+    shards: usize,
     policy: PolicyKind,
     cache: Option<ClientCache>,
     /// Set by [`http_client`](Self::http_client): a process-unique number naming that HTTP
@@ -295,6 +296,27 @@ impl<M> SessionBuilder<M> {
     /// ```
     pub fn max_size(mut self, max_size: usize) -> Self {
         self.max_size = max_size;
+        self
+    }
+
+    /// Splits the session's cache into `shards` shards (default 1), so that threads asking
+    /// for clients of different keys do not queue on one lock; see
+    /// [`CacheBuilder::shards`](crate::CacheBuilder::shards) for the trade-off. Caches that
+    /// per-call options create for other policies get as many. Ignored with
+    /// [`cache`](Self::cache).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::{SdkConfig, Session};
+    ///
+    /// let session =
+    ///     Session::<()>::builder(SdkConfig::builder().build()).max_size(32).shards(4).build()?;
+    /// assert_eq!(session.cache().shard_count(), 4);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn shards(mut self, shards: usize) -> Self {
+        self.shards = shards;
         self
     }
 
@@ -427,6 +449,7 @@ impl<M> SessionBuilder<M> {
             Some(cache) => cache,
             None => ClientCache::builder()
                 .max_size(self.max_size)
+                .shards(self.shards)
                 .policy(self.policy)
                 .build()?,
         };
@@ -475,6 +498,7 @@ impl<M> Session<M> {
         SessionBuilder {
             config,
             max_size: crate::DEFAULT_MAX_SIZE,
+            shards: 1,
             policy: PolicyKind::default(),
             cache: None,
             http_client: None,
@@ -596,6 +620,7 @@ impl<M> Session<M> {
                     None => {
                         let cache = ClientCache::builder()
                             .max_size(options.max_size.unwrap_or(self.cache.max_size()))
+                            .shards(self.cache.shard_count())
                             .policy(kind)
                             .build()?;
                         others.push((kind, cache.clone()));
@@ -696,6 +721,7 @@ impl<M> fmt::Debug for SessionBuilder<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionBuilder")
             .field("max_size", &self.max_size)
+            .field("shards", &self.shards)
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }

@@ -93,6 +93,24 @@ impl<K: Hash + Eq> TypedCacheBuilder<K> {
         self
     }
 
+    /// Splits the cache into `shards` shards, each with its own lock and policy (default 1);
+    /// see [`CacheBuilder::shards`](crate::CacheBuilder::shards) for the trade-off and how to
+    /// choose.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCache;
+    ///
+    /// let cache = ClientCache::builder().max_size(64).shards(4).build()?;
+    /// assert_eq!(cache.shard_count(), 4);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn shards(mut self, shards: usize) -> Self {
+        self.inner = self.inner.shards(shards);
+        self
+    }
+
     /// The eviction policy.
     ///
     /// # Examples
@@ -480,6 +498,20 @@ impl<K: Hash + Eq + Debug + Clone> TypedCache<K> {
     /// ```
     pub fn max_size(&self) -> usize {
         self.inner.max_size()
+    }
+
+    /// The number of shards ([`TypedCacheBuilder::shards`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCache;
+    ///
+    /// assert_eq!(ClientCache::new(4, "LRU")?.shard_count(), 1);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn shard_count(&self) -> usize {
+        self.inner.shard_count()
     }
 
     /// Changes the bound, evicting in policy order at once when it shrinks.
