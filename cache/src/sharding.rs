@@ -64,35 +64,52 @@ type ShardLock<K, V, P> = CachePadded<Mutex<Shard<K, V, P>>>;
 
 /// Every shard of a cache, each behind its own lock (on its own cache line, so that threads
 /// working in different shards do not contend for one).
+///
+/// Shard 0 is stored inline and the others in a slice, so that a one-shard cache (the
+/// default) reaches its only lock at a fixed offset, as an unsharded cache would: its hot path
+/// adds one test of `rest.len()` and no index arithmetic.
 pub(crate) struct Shards<K, V, P> {
-    /// Invariant: `1 <= locks.len() <= MAX_SHARDS`; the key with hash `h` lives only in
-    /// `locks[shard_index(h, locks.len())]`; shard `i` has `max_size` `share(total, n, i)`,
-    /// where `total` is the cache's `max_size`.
-    locks: Box<[ShardLock<K, V, P>]>,
+    /// Shard 0.
+    first: ShardLock<K, V, P>,
+    /// Shards 1 to `n - 1`. Invariant: `n = rest.len() + 1 <= MAX_SHARDS`; the key with hash
+    /// `h` lives only in shard `shard_index(h, n)`; shard `i` has `max_size`
+    /// `share(total, n, i)`, where `total` is the cache's `max_size`.
+    rest: Box<[ShardLock<K, V, P>]>,
 }
 
 impl<K, V, P> Shards<K, V, P> {
     /// Number of shards.
     #[inline]
     pub(crate) fn count(&self) -> usize {
-        self.locks.len()
+        self.rest.len() + 1
     }
 
     /// Which shard holds a key with hash `hash`.
     #[inline]
     pub(crate) fn index(&self, hash: u64) -> usize {
-        shard_index(hash, self.locks.len())
+        shard_index(hash, self.count())
     }
 
     /// Locks the shard that holds a key with hash `hash`.
     #[inline]
     pub(crate) fn lock(&self, hash: u64) -> MutexGuard<'_, Shard<K, V, P>> {
-        sync::lock(&self.locks[self.index(hash)])
+        if self.rest.is_empty() {
+            return sync::lock(&self.first);
+        }
+        self.lock_at(self.index(hash))
     }
 
     /// Locks shard `index`.
     pub(crate) fn lock_at(&self, index: usize) -> MutexGuard<'_, Shard<K, V, P>> {
-        sync::lock(&self.locks[index])
+        match index.checked_sub(1) {
+            None => sync::lock(&self.first),
+            Some(rest) => sync::lock(&self.rest[rest]),
+        }
+    }
+
+    /// Every lock, in index order.
+    fn locks(&self) -> impl Iterator<Item = &ShardLock<K, V, P>> {
+        std::iter::once(&self.first).chain(self.rest.iter())
     }
 
     /// Runs `f` with every shard locked, locks taken in index order and held until `f`
@@ -101,24 +118,24 @@ impl<K, V, P> Shards<K, V, P> {
         &self,
         f: impl FnOnce(&mut [MutexGuard<'_, Shard<K, V, P>>]) -> R,
     ) -> R {
-        if let [only] = &*self.locks {
-            let mut guard = sync::lock(only);
+        if self.rest.is_empty() {
+            let mut guard = sync::lock(&self.first);
             return f(std::slice::from_mut(&mut guard));
         }
-        let mut guards: Vec<_> = self.locks.iter().map(|lock| sync::lock(lock)).collect();
+        let mut guards: Vec<_> = self.locks().map(|lock| sync::lock(lock)).collect();
         f(&mut guards)
     }
 
     /// Whether no shard's lock is held (tests check that drops run outside the locks).
     #[cfg(all(test, not(loom)))]
     pub(crate) fn all_unlocked(&self) -> bool {
-        self.locks.iter().all(|lock| lock.try_lock().is_ok())
+        self.locks().all(|lock| lock.try_lock().is_ok())
     }
 
     /// Whether a panic poisoned any shard's lock.
     #[cfg(all(test, not(loom)))]
     pub(crate) fn is_poisoned(&self) -> bool {
-        self.locks.iter().any(|lock| lock.is_poisoned())
+        self.locks().any(|lock| lock.is_poisoned())
     }
 }
 
@@ -132,13 +149,14 @@ where
     /// each ordered by a clone of `policy`.
     pub(crate) fn new(policy: P, max_size: usize, count: usize) -> Self {
         debug_assert!((1..=MAX_SHARDS).contains(&count));
-        let locks = (0..count)
-            .map(|index| {
-                let shard = Shard::new(policy.clone(), share(max_size, count, index));
-                CachePadded::new(Mutex::new(shard))
-            })
-            .collect();
-        Shards { locks }
+        let lock = |index| {
+            let shard = Shard::new(policy.clone(), share(max_size, count, index));
+            CachePadded::new(Mutex::new(shard))
+        };
+        Shards {
+            first: lock(0),
+            rest: (1..count).map(lock).collect(),
+        }
     }
 
     /// An independent copy of every shard (see [`Shard::deep_clone`]).
@@ -146,13 +164,17 @@ where
     where
         K: Clone,
     {
-        let locks = self.with_all(|shards| {
+        let mut copies: Vec<ShardLock<K, V, P>> = self.with_all(|shards| {
             shards
                 .iter()
                 .map(|shard| CachePadded::new(Mutex::new(shard.deep_clone())))
                 .collect()
         });
-        Shards { locks }
+        let first = copies.remove(0);
+        Shards {
+            first,
+            rest: copies.into_boxed_slice(),
+        }
     }
 }
 

@@ -25,16 +25,17 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Throughput and memory, side by side with the peers (ns/op, medians): single-thread
-    /// workloads, then a mixed Zipf workload on 1..N threads.
+    /// workloads, then mixed Zipf, mixed uniform and get-only workloads on 1..N threads.
     Bench {
         /// A seconds-long run that only checks the benchmark works.
         #[arg(long)]
         quick: bool,
-        /// Subjects to run, comma separated (ours-lru, ours-lfu, ours-tinylfu, hashmap,
-        /// lru-crate, quick_cache, moka); all when omitted.
+        /// Subjects to run, comma separated (ours-lru, ours-lfu, ours-tinylfu, ours-lru-sharded,
+        /// ours-tinylfu-sharded, hashmap, lru-crate, quick_cache, moka, tinyufo); all when
+        /// omitted.
         #[arg(long, value_delimiter = ',')]
         subjects: Vec<String>,
-        /// Thread counts for the mixed Zipf workload, comma separated.
+        /// Thread counts for the multi-threaded workloads, comma separated.
         #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
         threads: Vec<usize>,
         /// Skip the memory probe.
@@ -239,7 +240,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     eprintln!("run {run} of {runs}");
                 }
                 let mut rows = bench::run(&subjects, config);
-                rows.extend(bench::mixed::rows(&subjects, &threads, config));
+                rows.extend(bench::concurrent::rows(&subjects, &threads, config));
                 all.push(rows);
             }
             println!("{}", bench::render(&bench::median_rows(&all), &subjects));

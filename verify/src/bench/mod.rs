@@ -12,12 +12,13 @@
 //!   lookup in a 1M cache also pays memory misses that no data structure avoids);
 //! - memory: resident-set growth per entry at 1M entries, each subject in its own child process
 //!   ([`memory`]);
-//! - `mixed Zipf`: get, and insert on a miss, on 1..N threads sharing one cache ([`mixed`]).
+//! - multi-threaded: mixed Zipf, mixed uniform and get-only workloads on 1..N threads sharing
+//!   one cache, measured in interleaved rounds ([`concurrent`]).
 //!
 //! [`render()`] turns the rows into the README's tables.
 
+pub mod concurrent;
 pub mod memory;
-pub mod mixed;
 pub mod render;
 pub mod subjects;
 
@@ -36,6 +37,10 @@ pub struct BenchConfig {
     pub ops_per_round: usize,
     /// Entries for the memory probe.
     pub memory_entries: usize,
+    /// Rounds per multi-threaded row, each running every subject once.
+    pub threaded_rounds: usize,
+    /// Operations per thread in one multi-threaded round.
+    pub threaded_ops: usize,
 }
 
 impl BenchConfig {
@@ -44,22 +49,33 @@ impl BenchConfig {
         rounds: 9,
         ops_per_round: 2_000_000,
         memory_entries: 1_000_000,
+        threaded_rounds: 25,
+        threaded_ops: 200_000,
     };
     /// A seconds-long run that checks the harness works.
     pub const QUICK: BenchConfig = BenchConfig {
         rounds: 3,
         ops_per_round: 20_000,
         memory_entries: 20_000,
+        threaded_rounds: 3,
+        threaded_ops: 5_000,
     };
 }
 
 /// One row of the report: a workload and the median ns/op of each subject.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Row {
     /// The workload's name.
     pub workload: String,
     /// `(subject, median ns/op)` in the order the subjects were given.
     pub ns_per_op: Vec<(SubjectKind, f64)>,
+    /// `(subject, interquartile range over the median)` of the rounds behind each median, for
+    /// the rows that report it (the multi-threaded ones); after [`median_rows`], the median of
+    /// the runs' spreads.
+    pub spread: Vec<(SubjectKind, f64)>,
+    /// `(subject, (slowest - fastest) / median)` of the runs' figures, set by
+    /// [`median_rows`] when there were several runs.
+    pub disagreement: Vec<(SubjectKind, f64)>,
 }
 
 impl Row {
@@ -70,6 +86,20 @@ impl Row {
             .find(|(k, _)| *k == kind)
             .map(|&(_, ns)| ns)
     }
+
+    /// The spread of `kind`'s rounds, if the row reports one.
+    pub fn spread_of(&self, kind: SubjectKind) -> Option<f64> {
+        lookup(&self.spread, kind)
+    }
+
+    /// How far `kind`'s runs disagree, if there were several.
+    pub fn disagreement_of(&self, kind: SubjectKind) -> Option<f64> {
+        lookup(&self.disagreement, kind)
+    }
+}
+
+fn lookup(cells: &[(SubjectKind, f64)], kind: SubjectKind) -> Option<f64> {
+    cells.iter().find(|(k, _)| *k == kind).map(|&(_, x)| x)
 }
 
 /// Keys in the hot working set of the O(1) check.
@@ -248,6 +278,7 @@ pub fn run(subjects: &[SubjectKind], config: BenchConfig) -> Vec<Row> {
                 .iter()
                 .map(|&kind| (kind, workload.measure(kind, config)))
                 .collect(),
+            ..Row::default()
         })
         .collect()
 }
@@ -256,13 +287,16 @@ pub fn run(subjects: &[SubjectKind], config: BenchConfig) -> Vec<Row> {
 /// same order): on a shared machine a load that lasts minutes skews a whole run, so runs spread
 /// over time and a median per cell resist it better than more rounds in one run.
 ///
+/// Each cell's disagreement is how far its runs lie apart, `(slowest - fastest) / median`.
+///
 /// ```
 /// use clientcache_verify::bench::{Row, median_rows};
 /// use clientcache_verify::bench::subjects::SubjectKind::OursLru;
 ///
-/// let run = |ns| vec![Row { workload: "w".into(), ns_per_op: vec![(OursLru, ns)] }];
+/// let run = |ns| vec![Row { workload: "w".into(), ns_per_op: vec![(OursLru, ns)], ..Row::default() }];
 /// let merged = median_rows(&[run(30.0), run(10.0), run(20.0)]);
 /// assert_eq!(merged[0].get(OursLru), Some(20.0));
+/// assert_eq!(merged[0].disagreement_of(OursLru), Some(1.0));
 /// ```
 pub fn median_rows(runs: &[Vec<Row>]) -> Vec<Row> {
     let Some(first) = runs.first() else {
@@ -271,24 +305,36 @@ pub fn median_rows(runs: &[Vec<Row>]) -> Vec<Row> {
     first
         .iter()
         .enumerate()
-        .map(|(i, row)| Row {
-            workload: row.workload.clone(),
-            ns_per_op: row
-                .ns_per_op
-                .iter()
-                .map(|&(kind, _)| {
-                    let samples: Vec<f64> = runs
+        .map(|(i, row)| {
+            let cells = |read: &dyn Fn(&Row, SubjectKind) -> Option<f64>, kind| -> Vec<f64> {
+                runs.iter()
+                    .filter_map(|run| read(run.get(i)?, kind))
+                    .collect()
+            };
+            let mut merged = Row {
+                workload: row.workload.clone(),
+                ..Row::default()
+            };
+            for &(kind, _) in &row.ns_per_op {
+                let figures = cells(&|r, k| r.get(k), kind);
+                let middle = if figures.is_empty() {
+                    f64::NAN
+                } else {
+                    median(figures.clone())
+                };
+                merged.ns_per_op.push((kind, middle));
+                if figures.len() > 1 {
+                    let (low, high) = figures
                         .iter()
-                        .filter_map(|run| run.get(i)?.get(kind))
-                        .collect();
-                    let ns = if samples.is_empty() {
-                        f64::NAN
-                    } else {
-                        median(samples)
-                    };
-                    (kind, ns)
-                })
-                .collect(),
+                        .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+                    merged.disagreement.push((kind, (high - low) / middle));
+                }
+                let spreads = cells(&|r, k| r.spread_of(k), kind);
+                if !spreads.is_empty() {
+                    merged.spread.push((kind, median(spreads)));
+                }
+            }
+            merged
         })
         .collect()
 }
@@ -329,7 +375,7 @@ mod tests {
         let config = BenchConfig {
             rounds: 1,
             ops_per_round: 64,
-            memory_entries: 64,
+            ..BenchConfig::QUICK
         };
         for workload in [
             Workload::GetHit { capacity: 10 },

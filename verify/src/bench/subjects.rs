@@ -1,4 +1,10 @@
 //! The caches compared by the benchmark, behind one small trait.
+//!
+//! Our sharded subjects split their locks exactly as quick_cache splits its own by default
+//! ([`shards()`]): four shards per available core, rounded up to a power of two, halved while
+//! a shard would hold fewer than 32 entries (quick_cache 0.7, `OptionsBuilder::build` and
+//! `sync::Cache::with_options`), so both sides of the comparison have the same number of
+//! locks.
 
 use clientcache::Cache;
 use clientcache_policy_lfu::LfuPolicy;
@@ -25,6 +31,10 @@ pub enum SubjectKind {
     OursLfu,
     /// `clientcache::Cache` with adaptive W-TinyLFU.
     OursTinyLfu,
+    /// `clientcache::Cache` with exact LRU in each of [`shards()`] shards.
+    OursLruSharded,
+    /// `clientcache::Cache` with W-TinyLFU in each of [`shards()`] shards.
+    OursTinyLfuSharded,
     /// `Mutex<hashbrown::HashMap>`: no policy at all, the floor.
     MutexHashMap,
     /// `Mutex<lru::LruCache>`.
@@ -33,18 +43,23 @@ pub enum SubjectKind {
     QuickCache,
     /// `moka::sync::Cache`.
     Moka,
+    /// Cloudflare's `TinyUFO` (lock-free: S3-FIFO eviction with TinyLFU admission).
+    TinyUfo,
 }
 
 impl SubjectKind {
     /// Every subject, ours first.
-    pub const ALL: [SubjectKind; 7] = [
+    pub const ALL: [SubjectKind; 10] = [
         SubjectKind::OursLru,
         SubjectKind::OursLfu,
         SubjectKind::OursTinyLfu,
+        SubjectKind::OursLruSharded,
+        SubjectKind::OursTinyLfuSharded,
         SubjectKind::MutexHashMap,
         SubjectKind::MutexLru,
         SubjectKind::QuickCache,
         SubjectKind::Moka,
+        SubjectKind::TinyUfo,
     ];
 
     /// The report name.
@@ -53,10 +68,13 @@ impl SubjectKind {
             SubjectKind::OursLru => "clientcache LRU",
             SubjectKind::OursLfu => "clientcache LFU",
             SubjectKind::OursTinyLfu => "clientcache TinyLFU",
+            SubjectKind::OursLruSharded => "clientcache LRU, sharded",
+            SubjectKind::OursTinyLfuSharded => "clientcache TinyLFU, sharded",
             SubjectKind::MutexHashMap => "Mutex<HashMap>",
             SubjectKind::MutexLru => "Mutex<lru::LruCache>",
             SubjectKind::QuickCache => "quick_cache",
             SubjectKind::Moka => "moka",
+            SubjectKind::TinyUfo => "TinyUFO",
         }
     }
 
@@ -64,7 +82,11 @@ impl SubjectKind {
     pub fn is_ours(self) -> bool {
         matches!(
             self,
-            SubjectKind::OursLru | SubjectKind::OursLfu | SubjectKind::OursTinyLfu
+            SubjectKind::OursLru
+                | SubjectKind::OursLfu
+                | SubjectKind::OursTinyLfu
+                | SubjectKind::OursLruSharded
+                | SubjectKind::OursTinyLfuSharded
         )
     }
 
@@ -74,10 +96,13 @@ impl SubjectKind {
             SubjectKind::OursLru => "ours-lru",
             SubjectKind::OursLfu => "ours-lfu",
             SubjectKind::OursTinyLfu => "ours-tinylfu",
+            SubjectKind::OursLruSharded => "ours-lru-sharded",
+            SubjectKind::OursTinyLfuSharded => "ours-tinylfu-sharded",
             SubjectKind::MutexHashMap => "hashmap",
             SubjectKind::MutexLru => "lru-crate",
             SubjectKind::QuickCache => "quick_cache",
             SubjectKind::Moka => "moka",
+            SubjectKind::TinyUfo => "tinyufo",
         }
     }
 
@@ -88,25 +113,13 @@ impl SubjectKind {
 
     /// Builds the subject holding at most `capacity` entries.
     pub fn build(self, capacity: usize) -> Box<dyn BenchCache> {
+        let sharded = shards(capacity);
         match self {
-            SubjectKind::OursLru => Box::new(Ours(
-                Cache::<u64, u64, LruPolicy>::builder()
-                    .max_size(capacity)
-                    .build()
-                    .expect("valid capacity"),
-            )),
-            SubjectKind::OursLfu => Box::new(Ours(
-                Cache::<u64, u64, LfuPolicy>::builder()
-                    .max_size(capacity)
-                    .build()
-                    .expect("valid capacity"),
-            )),
-            SubjectKind::OursTinyLfu => Box::new(Ours(
-                Cache::<u64, u64, TinyLfuPolicy>::builder()
-                    .max_size(capacity)
-                    .build()
-                    .expect("valid capacity"),
-            )),
+            SubjectKind::OursLru => Ours::<LruPolicy>::boxed(capacity, 1),
+            SubjectKind::OursLfu => Ours::<LfuPolicy>::boxed(capacity, 1),
+            SubjectKind::OursTinyLfu => Ours::<TinyLfuPolicy>::boxed(capacity, 1),
+            SubjectKind::OursLruSharded => Ours::<LruPolicy>::boxed(capacity, sharded),
+            SubjectKind::OursTinyLfuSharded => Ours::<TinyLfuPolicy>::boxed(capacity, sharded),
             SubjectKind::MutexHashMap => Box::new(MapFloor::new(capacity)),
             SubjectKind::MutexLru => Box::new(Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(capacity.max(1)).expect("at least 1"),
@@ -119,11 +132,48 @@ impl SubjectKind {
                     .max_capacity(capacity as u64)
                     .build(),
             ),
+            // Weight 1 per entry: the weight limit is the entry count.
+            SubjectKind::TinyUfo => Box::new(TinyUfo(tinyufo::TinyUfo::new(
+                capacity.max(1),
+                capacity.max(1),
+            ))),
         }
     }
 }
 
+/// The shard count of our sharded subjects at `capacity` entries (see the module docs).
+///
+/// ```
+/// use clientcache_verify::bench::subjects::shards;
+///
+/// assert_eq!(shards(10), 1);
+/// assert_eq!(shards(64), 2);
+/// assert!(shards(10_000).is_power_of_two());
+/// ```
+pub fn shards(capacity: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut shards = (4 * cores).next_power_of_two().min(clientcache::MAX_SHARDS);
+    while shards > 1 && capacity.div_ceil(shards) < 32 {
+        shards /= 2;
+    }
+    shards
+}
+
 struct Ours<P: clientcache_policy_api::Policy>(Cache<u64, u64, P>);
+
+impl<P> Ours<P>
+where
+    P: clientcache_policy_api::Policy + Default + Send + Sync + 'static,
+{
+    fn boxed(capacity: usize, shards: usize) -> Box<dyn BenchCache> {
+        let cache = Cache::<u64, u64, P>::builder()
+            .max_size(capacity)
+            .shards(shards)
+            .build()
+            .expect("valid capacity and shards");
+        Box::new(Ours(cache))
+    }
+}
 
 impl<P> BenchCache for Ours<P>
 where
@@ -202,5 +252,19 @@ impl BenchCache for moka::sync::Cache<u64, u64> {
 
     fn insert(&self, key: u64, value: u64) {
         moka::sync::Cache::insert(self, key, value);
+    }
+}
+
+/// `TinyUFO` behind the benchmark's trait.
+struct TinyUfo(tinyufo::TinyUfo<u64, u64>);
+
+impl BenchCache for TinyUfo {
+    fn get(&self, key: u64) -> Option<u64> {
+        self.0.get(&key)
+    }
+
+    fn insert(&self, key: u64, value: u64) {
+        // What it evicts comes back; dropping it here is part of an insert's cost.
+        drop(self.0.put(key, value, 1));
     }
 }
