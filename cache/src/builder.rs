@@ -3,6 +3,7 @@
 use crate::DEFAULT_MAX_SIZE;
 use crate::cache::{Cache, check_max_size, check_shards};
 use crate::error::Error;
+use crate::expiry::{Clock, Expiry, ExpiryConfig, MonotonicClock};
 use crate::hasher::DefaultHashBuilder;
 use crate::listener::{Listener, RemovalCause};
 use crate::sharding::Shards;
@@ -10,8 +11,9 @@ use clientcache_policy_api::Policy;
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;
+use std::time::Duration;
 
-/// Configures a [`Cache`]: `max_size`, shards, policy, hasher, eviction listener.
+/// Configures a [`Cache`]: `max_size`, shards, policy, hasher, eviction listener, expiry.
 ///
 /// Start from [`Cache::builder`] (a policy type with `Default`) or
 /// [`CacheBuilder::with_policy`] (a policy value). With [`AnyPolicy`](crate::AnyPolicy), the
@@ -37,6 +39,57 @@ pub struct CacheBuilder<K, V, P, S = DefaultHashBuilder> {
     pub(crate) policy_value: P,
     hasher: S,
     listener: Option<Listener<K, V>>,
+    expiry: ExpirySettings<K, V>,
+}
+
+/// What the expiry setters asked for; `enabled` once any of them was called.
+struct ExpirySettings<K, V> {
+    enabled: bool,
+    time_to_live: Option<Duration>,
+    time_to_idle: Option<Duration>,
+    hook: Option<Arc<dyn Expiry<K, V>>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl<K, V> Default for ExpirySettings<K, V> {
+    fn default() -> Self {
+        ExpirySettings {
+            enabled: false,
+            time_to_live: None,
+            time_to_idle: None,
+            hook: None,
+            clock: None,
+        }
+    }
+}
+
+impl<K, V> ExpirySettings<K, V> {
+    /// The cache's settings, or `None` without expiry.
+    fn build(self) -> Result<Option<ExpiryConfig<K, V>>, Error> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        for (setting, duration) in [
+            ("time_to_live", self.time_to_live),
+            ("time_to_idle", self.time_to_idle),
+        ] {
+            if duration == Some(Duration::ZERO) {
+                return Err(Error::InvalidExpiry {
+                    setting,
+                    reason: "a duration of zero would expire every entry at once; give a \
+                             positive duration, or leave the setting out",
+                });
+            }
+        }
+        Ok(Some(ExpiryConfig {
+            clock: self
+                .clock
+                .unwrap_or_else(|| Arc::new(MonotonicClock::new())),
+            time_to_live: self.time_to_live,
+            time_to_idle: self.time_to_idle,
+            hook: self.hook,
+        }))
+    }
 }
 
 impl<K, V, P: Policy> CacheBuilder<K, V, P> {
@@ -62,6 +115,7 @@ impl<K, V, P: Policy> CacheBuilder<K, V, P> {
             policy_value: policy,
             hasher: DefaultHashBuilder::default(),
             listener: None,
+            expiry: ExpirySettings::default(),
         }
     }
 }
@@ -160,7 +214,116 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
             policy_value: self.policy_value,
             hasher,
             listener: self.listener,
+            expiry: self.expiry,
         }
+    }
+
+    /// Every entry expires `ttl` after it was inserted (replacing it starts afresh). Checked
+    /// by [`build`](Self::build): zero is refused. Combines with
+    /// [`time_to_idle`](Self::time_to_idle) and per-entry deadlines: the earliest wins.
+    ///
+    /// An expired entry is never returned; see the crate docs' expiry section for when it is
+    /// removed and what the listener sees ([`RemovalCause::Expired`]). Setting any expiry
+    /// option makes the cache read its [`clock`](Self::clock) once per operation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy, ManualClock};
+    /// use std::time::Duration;
+    ///
+    /// let clock = ManualClock::new();
+    /// let cache = Cache::<&str, u32, LruPolicy>::builder()
+    ///     .time_to_live(Duration::from_secs(300))
+    ///     .clock(clock.clone())
+    ///     .build()?;
+    /// cache.insert("eu-west-1", 1)?;
+    /// clock.advance(Duration::from_secs(299));
+    /// assert!(cache.contains_key("eu-west-1"));
+    /// clock.advance(Duration::from_secs(1));
+    /// assert!(!cache.contains_key("eu-west-1"));
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn time_to_live(mut self, ttl: Duration) -> Self {
+        self.expiry.enabled = true;
+        self.expiry.time_to_live = Some(ttl);
+        self
+    }
+
+    /// Every entry expires when it has not been read (`get`, `try_get`, a hit of the
+    /// `get_or_insert_with` family; not `peek` or `contains_key`) for `tti`, counted from its
+    /// insertion or last read. Checked by [`build`](Self::build): zero is refused.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy, ManualClock};
+    /// use std::time::Duration;
+    ///
+    /// let clock = ManualClock::new();
+    /// let cache = Cache::<&str, u32, LruPolicy>::builder()
+    ///     .time_to_idle(Duration::from_secs(60))
+    ///     .clock(clock.clone())
+    ///     .build()?;
+    /// cache.insert("tenant-a", 1)?;
+    /// clock.advance(Duration::from_secs(50));
+    /// assert_eq!(cache.get("tenant-a"), Some(1)); // a read: idle time restarts
+    /// clock.advance(Duration::from_secs(50));
+    /// assert_eq!(cache.peek("tenant-a"), Some(1)); // a peek does not restart it
+    /// clock.advance(Duration::from_secs(10));
+    /// assert_eq!(cache.get("tenant-a"), None);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn time_to_idle(mut self, tti: Duration) -> Self {
+        self.expiry.enabled = true;
+        self.expiry.time_to_idle = Some(tti);
+        self
+    }
+
+    /// Gives entries deadlines of their own, computed by `hook` from key and value on insert
+    /// (and, if the hook overrides them, on read and on update): see [`Expiry`]. Combines with
+    /// [`time_to_live`](Self::time_to_live) and [`time_to_idle`](Self::time_to_idle): the
+    /// earliest deadline wins.
+    ///
+    /// # Examples
+    ///
+    /// See [`Expiry`].
+    pub fn expire_after(mut self, hook: impl Expiry<K, V> + 'static) -> Self {
+        self.expiry.enabled = true;
+        self.expiry.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Turns expiry on with no default deadline, for entries given one by
+    /// [`Cache::insert_with_ttl`]. (Any other expiry option turns it on too.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy};
+    /// use std::time::Duration;
+    ///
+    /// let cache = Cache::<&str, u32, LruPolicy>::builder().per_entry_expiry().build()?;
+    /// cache.insert_with_ttl("a", 1, Duration::from_secs(60))?;
+    /// assert_eq!(cache.get("a"), Some(1));
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn per_entry_expiry(mut self) -> Self {
+        self.expiry.enabled = true;
+        self
+    }
+
+    /// The clock expiry reads (default [`MonotonicClock`]); turns expiry on. A
+    /// [`ManualClock`](crate::ManualClock) makes expiry deterministic: the same operations
+    /// and clock readings give the same expirations in every run.
+    ///
+    /// # Examples
+    ///
+    /// See [`time_to_live`](Self::time_to_live).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.expiry.enabled = true;
+        self.expiry.clock = Some(Arc::new(clock));
+        self
     }
 
     /// Calls `listener(key, value, cause)` for every entry that leaves the cache, after the
@@ -206,7 +369,8 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// [`Error::InvalidMaxSize`] when `max_size` exceeds [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT);
     /// [`Error::InvalidShards`] when the shard count is 0 or above
     /// [`MAX_SHARDS`](crate::MAX_SHARDS); [`Error::MaxSizeBelowShards`] when `max_size` is
-    /// between 1 and the shard count minus one.
+    /// between 1 and the shard count minus one; [`Error::InvalidExpiry`] for a zero
+    /// time-to-live or time-to-idle.
     ///
     /// # Examples
     ///
@@ -225,10 +389,17 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     {
         check_shards(self.shards)?;
         check_max_size(self.max_size, self.shards)?;
+        let expiry = self.expiry.build()?;
         Ok(Cache::from_shards(
-            Shards::new(self.policy_value, self.max_size, self.shards),
+            Shards::new(
+                self.policy_value,
+                self.max_size,
+                self.shards,
+                expiry.as_ref(),
+            ),
             self.hasher,
             self.listener,
+            expiry,
         ))
     }
 }
@@ -240,6 +411,7 @@ impl<K, V, P: Policy, S> fmt::Debug for CacheBuilder<K, V, P, S> {
             .field("shards", &self.shards)
             .field("policy", &self.policy_value.name())
             .field("eviction_listener", &self.listener.is_some())
+            .field("expiry", &self.expiry.enabled)
             .finish_non_exhaustive()
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::builder::CacheBuilder;
 use crate::error::Error;
+use crate::expiry::{ExpiryConfig, Timestamp};
 use crate::hasher::DefaultHashBuilder;
 use crate::listener::{Listener, RemovalCause, Removals};
 use crate::shard::Shard;
@@ -19,6 +20,7 @@ use clientcache_policy_api::{InvariantViolation, Policy};
 use std::borrow::Borrow;
 use std::fmt::{self, Debug};
 use std::hash::{BuildHasher, Hash};
+use std::time::Duration;
 
 /// A bounded, concurrency-safe cache with a pluggable eviction policy `P`.
 ///
@@ -53,6 +55,8 @@ struct Inner<K, V, P, S> {
     hasher: S,
     /// Runs after the lock is released.
     listener: Option<Listener<K, V>>,
+    /// The clock and the deadlines' settings, when the cache has expiry.
+    expiry: Option<ExpiryConfig<K, V>>,
 }
 
 impl<K, V, P, S> Clone for Cache<K, V, P, S> {
@@ -159,19 +163,37 @@ where
     P: Policy,
     S: BuildHasher,
 {
-    /// Wraps `shards` (whose sizes the caller validated) in a new handle.
+    /// Wraps `shards` (whose sizes the caller validated, built with `expiry`) in a new handle.
     pub(crate) fn from_shards(
         shards: Shards<K, V, P>,
         hasher: S,
         listener: Option<Listener<K, V>>,
+        expiry: Option<ExpiryConfig<K, V>>,
     ) -> Self {
         Cache {
             inner: Arc::new(Inner {
                 shards,
                 hasher,
                 listener,
+                expiry,
             }),
         }
+    }
+
+    /// The time now, read once per operation before any lock, or `None` without expiry.
+    #[inline]
+    pub(crate) fn now(&self) -> Option<Timestamp> {
+        self.inner.expiry.as_ref().map(ExpiryConfig::now)
+    }
+
+    /// The expiry settings.
+    pub(crate) fn expiry(&self) -> Option<&ExpiryConfig<K, V>> {
+        self.inner.expiry.as_ref()
+    }
+
+    /// The deadline the expiry hook gives `key -> value` inserted at `now`.
+    pub(crate) fn created(&self, key: &K, value: &V, now: Option<Timestamp>) -> Option<Timestamp> {
+        self.inner.expiry.as_ref()?.created(key, value, now?)
     }
 
     /// The key's hash; computed before the lock is taken.
@@ -224,9 +246,66 @@ where
     where
         K: Debug,
     {
+        let now = self.now();
+        let deadline = self.created(&key, &value, now);
+        self.insert_at(key, value, now, deadline)
+    }
+
+    /// Like [`insert`](Self::insert), with a deadline of its own for this entry: it expires
+    /// `ttl` from now, or earlier if the cache's time-to-live or time-to-idle says so. The
+    /// expiry hook's [`expire_after_create`](crate::Expiry::expire_after_create) is not asked. A
+    /// `ttl` of zero stores an entry that is expired at once (removed by the next operation
+    /// on its shard, as [`RemovalCause::Expired`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlreadyCached`] as `insert`; [`Error::ExpiryDisabled`] when the cache was built
+    /// without expiry (see [`CacheBuilder::per_entry_expiry`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy, ManualClock};
+    /// use std::time::Duration;
+    ///
+    /// let clock = ManualClock::new();
+    /// let cache = Cache::<&str, u32, LruPolicy>::builder()
+    ///     .per_entry_expiry()
+    ///     .clock(clock.clone())
+    ///     .build()?;
+    /// cache.insert_with_ttl("session", 1, Duration::from_secs(900))?;
+    /// cache.insert("static", 2)?; // no deadline
+    /// clock.advance(Duration::from_secs(900));
+    /// assert_eq!(cache.keys(), ["static"]);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn insert_with_ttl(&self, key: K, value: V, ttl: Duration) -> Result<(), Error>
+    where
+        K: Debug,
+    {
+        let Some(now) = self.now() else {
+            return Err(Error::ExpiryDisabled);
+        };
+        self.insert_at(key, value, Some(now), Some(now.after(ttl)))
+    }
+
+    /// [`insert`](Self::insert) at `now` with the entry's own `deadline`.
+    fn insert_at(
+        &self,
+        key: K,
+        value: V,
+        now: Option<Timestamp>,
+        deadline: Option<Timestamp>,
+    ) -> Result<(), Error>
+    where
+        K: Debug,
+    {
         let hash = self.hash(&key);
         let mut removed = Removals::new();
-        let refused = self.lock(hash).insert(hash, key, value, &mut removed).err();
+        let refused = self
+            .lock(hash)
+            .insert(hash, key, value, now, deadline, &mut removed)
+            .err();
         self.deliver(removed);
         match refused {
             None => Ok(()),
@@ -256,7 +335,14 @@ where
         Q: Hash + Eq + ?Sized,
     {
         let hash = self.hash(key);
-        self.lock(hash).get(hash, key)
+        let Some(expiry) = &self.inner.expiry else {
+            return self.lock(hash).get(hash, key);
+        };
+        let now = expiry.now();
+        let mut removed = Removals::new();
+        let found = self.lock(hash).get_at(hash, key, now, &mut removed);
+        self.deliver(removed);
+        found
     }
 
     /// The value cached under `key`, if any, *without* it counting as an access: the policy
@@ -281,7 +367,8 @@ where
         Q: Hash + Eq + ?Sized,
     {
         let hash = self.hash(key);
-        self.lock(hash).peek(hash, key)
+        let now = self.now();
+        self.lock(hash).peek(hash, key, now)
     }
 
     /// Like [`get`](Self::get) (an access), but a miss is an error naming the key.
@@ -329,7 +416,8 @@ where
         Q: Hash + Eq + ?Sized,
     {
         let hash = self.hash(key);
-        self.lock(hash).contains(hash, key)
+        let now = self.now();
+        self.lock(hash).contains(hash, key, now)
     }
 
     /// Removes `key`'s entry and returns its value. The listener, if any, gets the key and a
@@ -356,12 +444,18 @@ where
         Q: Hash + Eq + Debug + ?Sized,
     {
         let hash = self.hash(key);
-        let removed = self.lock(hash).remove(hash, key);
-        let (key_owned, value) = removed.ok_or_else(|| Error::not_cached(key))?;
-        if let Some(listener) = self.listener() {
-            listener(key_owned, value.clone(), RemovalCause::Removed);
-        }
-        Ok(value)
+        let now = self.now();
+        let mut expired = Removals::new();
+        let taken = self.lock(hash).remove(hash, key, now, &mut expired);
+        // In the order they left: the entry asked for, then those that expired after it.
+        let value = taken.map(|(key_owned, value)| {
+            if let Some(listener) = self.listener() {
+                listener(key_owned, value.clone(), RemovalCause::Removed);
+            }
+            value
+        });
+        self.deliver(expired);
+        value.ok_or_else(|| Error::not_cached(key))
     }
 
     /// Removes the policy's next victim (the entry the next eviction would drop) and returns
@@ -389,10 +483,15 @@ where
     where
         K: Clone,
     {
-        let (key, value) = self.shards().with_all(|shards| {
+        let now = self.now();
+        let mut expired = Removals::new();
+        let popped = self.shards().with_all(|shards| {
+            shards.purge_expired(now, &mut expired);
             let fullest = shards.fullest()?;
             shards[fullest].pop_victim()
-        })?;
+        });
+        self.deliver(expired);
+        let (key, value) = popped?;
         if let Some(listener) = self.listener() {
             listener(key.clone(), value.clone(), RemovalCause::Removed);
         }
@@ -417,8 +516,10 @@ where
     /// assert!(cache.is_empty());
     /// ```
     pub fn clear(&self) {
+        let now = self.now();
         let mut removed = Removals::new();
-        self.shards().with_all(|shards| shards.clear(&mut removed));
+        self.shards()
+            .with_all(|shards| shards.clear(now, &mut removed));
         self.deliver(removed);
     }
 
@@ -437,7 +538,81 @@ where
     /// assert_eq!(cache.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.shards().with_all(|shards| shards.entry_count())
+        let now = self.now();
+        let mut expired = Removals::new();
+        let len = self.shards().with_all(|shards| {
+            shards.purge_expired(now, &mut expired);
+            shards.entry_count()
+        });
+        self.deliver(expired);
+        len
+    }
+
+    /// Removes every entry whose deadline has passed, and returns how many; the listener sees
+    /// each with [`RemovalCause::Expired`]. Without expiry, does nothing.
+    ///
+    /// Every operation already removes a few due entries of its shard, and whole-cache
+    /// operations remove all of them first, so a busy cache needs no purge. The library runs
+    /// no thread of its own: to release idle entries (and their connection pools) while the
+    /// cache sees no traffic, call this periodically, from a thread:
+    ///
+    /// ```no_run
+    /// # use clientcache::{Cache, LruPolicy};
+    /// # let cache: Cache<u32, u32, LruPolicy> = Cache::new(1);
+    /// let purger = cache.clone();
+    /// std::thread::spawn(move || loop {
+    ///     std::thread::sleep(std::time::Duration::from_secs(30));
+    ///     purger.purge_expired();
+    /// });
+    /// ```
+    ///
+    /// or from an async runtime, e.g. a tokio interval:
+    ///
+    /// ```no_run
+    /// # use clientcache::{Cache, LruPolicy};
+    /// # async fn start(cache: Cache<u32, u32, LruPolicy>) {
+    /// let purger = cache.clone();
+    /// tokio::spawn(async move {
+    ///     let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    ///     loop {
+    ///         every.tick().await;
+    ///         purger.purge_expired();
+    ///     }
+    /// });
+    /// # }
+    /// ```
+    ///
+    /// (A loop holding a clone keeps the cache alive; hold a `Weak`-like handle of your own, or
+    /// stop the loop, when the cache should be dropped.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::{Cache, LruPolicy, ManualClock};
+    /// use std::time::Duration;
+    ///
+    /// let clock = ManualClock::new();
+    /// let cache = Cache::<u32, u32, LruPolicy>::builder()
+    ///     .time_to_idle(Duration::from_secs(60))
+    ///     .clock(clock.clone())
+    ///     .build()?;
+    /// cache.insert(1, 10)?;
+    /// cache.insert(2, 20)?;
+    /// clock.advance(Duration::from_secs(30));
+    /// cache.get(&2); // read: idle time starts again
+    /// clock.advance(Duration::from_secs(30));
+    /// assert_eq!(cache.purge_expired(), 1);
+    /// assert_eq!(cache.stats().expirations, 1);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn purge_expired(&self) -> usize {
+        let now = self.now();
+        let mut expired = Removals::new();
+        let purged = self
+            .shards()
+            .with_all(|shards| shards.purge_expired(now, &mut expired));
+        self.deliver(expired);
+        purged
     }
 
     /// Whether no entry is cached.
@@ -541,9 +716,10 @@ where
     /// ```
     pub fn set_max_size(&self, max_size: usize) -> Result<(), Error> {
         check_max_size(max_size, self.shard_count())?;
+        let now = self.now();
         let mut removed = Removals::new();
         self.shards()
-            .with_all(|shards| shards.set_max_size(max_size, &mut removed));
+            .with_all(|shards| shards.set_max_size(max_size, now, &mut removed));
         self.deliver(removed);
         Ok(())
     }
@@ -666,6 +842,7 @@ impl<K, V, P: Policy, S> Debug for Cache<K, V, P, S> {
                 .field("policy", &shards[0].policy().name())
                 .field("stats", &shards.stats())
                 .field("loading", &shards.loads_in_flight())
+                .field("expiry", &self.inner.expiry)
                 .finish()
         })
     }

@@ -90,6 +90,20 @@ pub enum Error {
         /// The cache's shard count.
         shards: usize,
     },
+    /// An expiry setting that cannot be meant ([`CacheBuilder`](crate::CacheBuilder)).
+    #[error("invalid {setting}: {reason}")]
+    InvalidExpiry {
+        /// The builder setting (`time_to_live`, `time_to_idle`).
+        setting: &'static str,
+        /// What is wrong and what to do.
+        reason: &'static str,
+    },
+    /// A per-entry deadline asked of a cache built without expiry.
+    #[error(
+        "this cache was built without expiry, so an entry cannot have a deadline; build it with \
+         CacheBuilder::per_entry_expiry (or time_to_live, time_to_idle, expire_after or clock)"
+    )]
+    ExpiryDisabled,
     /// A parameter of an AWS cache key, or of a session's per-call options, that cannot be
     /// valid (feature `aws`). The message never contains a secret: credentials are reported
     /// by which part is wrong, never by value.

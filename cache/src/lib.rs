@@ -54,11 +54,18 @@
 //!
 //! # Concurrency model
 //!
-//! One lock guards everything a cache holds: the hash index, the entries, the policy, the
-//! counters and the loads in flight (one `Shard`). So every operation is linearizable, and
-//! each eviction is exactly the decision the sequential policy makes for the sequence of
-//! operations in lock order. Keys are hashed before the lock is taken; user callbacks never run
-//! under it:
+//! By default one lock guards everything a cache holds: the hash index, the entries, the
+//! policy, the counters and the loads in flight (one `Shard`). So every operation is
+//! linearizable, and each eviction is exactly the decision the sequential policy makes for the
+//! sequence of operations in lock order.
+//!
+//! Under contention that one lock is where threads queue. [`CacheBuilder::shards`] splits the
+//! cache into independent shards by key hash, each with its own lock, policy and share of
+//! `max_size`: operations on keys of different shards run in parallel, each shard stays exact,
+//! linearizable and deterministic, and operations on the whole cache lock every shard at once.
+//! The policy order is then per shard (see [`CacheBuilder::shards`] for the trade-off).
+//!
+//! Keys are hashed before any lock is taken; user callbacks never run under a lock:
 //!
 //! - Reads return an owned `V` (a clone; clients are cheap to clone), never a reference.
 //! - The eviction listener ([`CacheBuilder::eviction_listener`]) runs after the lock is
@@ -79,6 +86,19 @@
 //! the keys, use a randomly seeded hasher ([`CacheBuilder::hasher`]; see
 //! [`DefaultHashBuilder`] on hash flooding).
 //!
+//! # Expiry
+//!
+//! Entries may also leave when their time is up: a time-to-live from insertion
+//! ([`CacheBuilder::time_to_live`]), a time-to-idle from the last read
+//! ([`CacheBuilder::time_to_idle`]), and deadlines of their own ([`Cache::insert_with_ttl`], or
+//! an [`Expiry`] hook computing one from key and value); the earliest wins. An expired entry is
+//! never returned; it is removed when touched, a few at a time by every operation, or by
+//! [`Cache::purge_expired`], and the listener sees [`RemovalCause::Expired`]. Time comes from
+//! the cache's [`Clock`] ([`MonotonicClock`] by default; a [`ManualClock`] makes expiry as
+//! deterministic as the rest: the same operations and clock readings give the same
+//! expirations). A cache built without expiry never reads a clock and stores nothing extra
+//! per entry. The AWS keys use it so that a client never outlives its temporary credentials.
+//!
 //! # `max_size` 0
 //!
 //! A cache with `max_size` 0 caches nothing, and that is not an error: `insert` succeeds and
@@ -88,8 +108,8 @@
 //!
 //! # Implementation
 //!
-//! Entries live in a slab; the slab index is the [`EntryId`] the policy orders. A
-//! `hashbrown::HashTable<u32>` indexes the slab by each entry's stored 64-bit hash. A hit is
+//! Each shard keeps its entries in a slab; the slab index is the [`EntryId`] the policy
+//! orders. A `hashbrown::HashTable<u32>` indexes the slab by each entry's stored 64-bit hash. A hit is
 //! one probe comparing the stored key, one policy call, one clone and one counter increment;
 //! neither hits nor steady-state inserts allocate.
 #![forbid(unsafe_code)]
@@ -105,6 +125,7 @@ pub mod aws;
 mod builder;
 mod cache;
 mod error;
+mod expiry;
 mod flight;
 mod hasher;
 mod listener;
@@ -129,6 +150,7 @@ pub use clientcache_policy_lru::LruPolicy;
 #[cfg(feature = "tinylfu")]
 pub use clientcache_policy_tinylfu::TinyLfuPolicy;
 pub use error::Error;
+pub use expiry::{Clock, Expiry, ManualClock, MonotonicClock};
 pub use hasher::DefaultHashBuilder;
 pub use listener::RemovalCause;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]

@@ -50,6 +50,9 @@ pub enum RemovalCause {
     Resized,
     /// [`clear`](crate::Cache::clear).
     Cleared,
+    /// Its deadline passed (time-to-live, time-to-idle or its own; see
+    /// [`CacheBuilder::time_to_live`](crate::CacheBuilder::time_to_live)).
+    Expired,
 }
 
 impl RemovalCause {
@@ -225,5 +228,6 @@ mod tests {
         assert!(RemovalCause::Resized.was_evicted());
         assert!(!RemovalCause::Removed.was_evicted());
         assert!(!RemovalCause::Cleared.was_evicted());
+        assert!(!RemovalCause::Expired.was_evicted());
     }
 }

@@ -246,7 +246,13 @@ where
     /// [`Shard::begin_load`]: crate::shard::Shard::begin_load
     fn begin_load(&self, hash: u64, key: K, counted: &mut bool) -> Begin<K, V> {
         let retry = std::mem::replace(counted, true);
-        self.lock(hash).begin_load(hash, key, retry)
+        let now = self.now();
+        let mut expired = Removals::new();
+        let begun = self
+            .lock(hash)
+            .begin_load(hash, key, retry, now, &mut expired);
+        self.deliver(expired);
+        begun
     }
 }
 
@@ -272,12 +278,13 @@ where
     fn complete(mut self, value: V) -> V {
         // Cloned before the lock is taken: user code, and the shard keeps the copy.
         let copy = value.clone();
+        let now = self.cache.now();
         let mut removed = Removals::new();
         let finished = self.cache.lock(self.hash).finish_load(
             self.hash,
             &self.flight,
-            value,
-            copy,
+            (value, copy),
+            now.map(|now| (now, self.cache.expiry())),
             &mut removed,
         );
         // Finished before publishing: should a waiter's waker panic in `finish`, the guard's

@@ -24,6 +24,7 @@
 //! and [`Shard::finish_load`] / [`Shard::abandon_load`] end a load. `loading.rs` only drives
 //! them and runs the loader with no lock held.
 
+use crate::expiry::{ExpiryConfig, PER_OPERATION, ShardExpiry, Timestamp};
 use crate::flight::{Flight, FlightTable};
 use crate::listener::{RemovalCause, Removals};
 use crate::stats::CacheStats;
@@ -62,6 +63,10 @@ pub(crate) struct Shard<K, V, P> {
     /// Loads in flight (`get_or_insert_with`). Independent of the entries: a key may be both
     /// resident and loading when `insert` raced a loader.
     flights: FlightTable<K, V>,
+    /// The deadlines, when the cache has expiry. Invariant: its structures hold exactly the
+    /// resident entries (the wheel: those with a deadline of their own). Every method that
+    /// takes a `now` is given one exactly when this is `Some`.
+    expiry: Option<ShardExpiry<K, V>>,
 }
 
 /// What a caller of the `get_or_insert_with` family does next ([`Shard::begin_load`]).
@@ -131,9 +136,9 @@ where
     V: Clone,
     P: Policy,
 {
-    /// An empty shard holding at most `max_size` entries; `policy` forgets any ids it holds
-    /// (they name no entry here).
-    pub(crate) fn new(mut policy: P, max_size: usize) -> Self {
+    /// An empty shard holding at most `max_size` entries, with `expiry`'s structures if any;
+    /// `policy` forgets any ids it holds (they name no entry here).
+    pub(crate) fn new(mut policy: P, max_size: usize, expiry: Option<&ExpiryConfig<K, V>>) -> Self {
         policy.clear();
         debug_assert!(max_size <= crate::MAX_SIZE_LIMIT);
         policy.set_capacity(max_size);
@@ -144,7 +149,88 @@ where
             max_size,
             stats: CacheStats::default(),
             flights: FlightTable::new(),
+            expiry: expiry.map(ShardExpiry::new),
         }
+    }
+
+    /// Whether the entry `id` is expired at `now` (never, without expiry).
+    #[inline]
+    fn is_expired(&self, id: EntryId, now: Option<Timestamp>) -> bool {
+        match (&self.expiry, now) {
+            (Some(expiry), Some(now)) => expiry.is_expired(id, now),
+            _ => false,
+        }
+    }
+
+    /// The entry for `key` if resident and not expired at `now`; an expired one is removed
+    /// into `removed`.
+    #[inline]
+    fn find_live<Q>(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        now: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) -> Option<EntryId>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        let id = self.find(hash, key)?;
+        if self.is_expired(id, now) {
+            self.expire(id, removed);
+            return None;
+        }
+        Some(id)
+    }
+
+    /// Removes the expired entry `id` into `removed`, as a removal the policy hears of.
+    fn expire(&mut self, id: EntryId, removed: &mut Removals<K, V>) {
+        self.policy.on_remove(id);
+        let entry = self.detach(id);
+        self.stats.expirations += 1;
+        removed.push(entry.key, entry.value, RemovalCause::Expired);
+    }
+
+    /// Removes at most [`PER_OPERATION`] entries due at `now`: every operation's share of the
+    /// proactive expiry. Runs no user code.
+    pub(crate) fn expire_some(&mut self, now: Option<Timestamp>, removed: &mut Removals<K, V>) {
+        let Some(now) = now else { return };
+        let mut work = ShardExpiry::<K, V>::operation_budget();
+        for _ in 0..PER_OPERATION {
+            let Some(expiry) = &mut self.expiry else {
+                return;
+            };
+            let Some(id) = expiry.next_due(now, &mut work) else {
+                return;
+            };
+            self.expire(id, removed);
+        }
+    }
+
+    /// Removes every entry due at `now`; returns how many.
+    pub(crate) fn purge_expired(
+        &mut self,
+        now: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) -> usize {
+        let (Some(now), Some(_)) = (now, &self.expiry) else {
+            return 0;
+        };
+        let before = self.stats.expirations;
+        loop {
+            let mut work = usize::MAX;
+            let expiry = self.expiry.as_mut().expect("checked above");
+            match expiry.next_due(now, &mut work) {
+                Some(id) => self.expire(id, removed),
+                None => break,
+            }
+        }
+        let expiry = self.expiry.as_ref().expect("checked above");
+        for id in expiry.due_in_this_tick(now) {
+            self.expire(id, removed);
+        }
+        (self.stats.expirations - before) as usize
     }
 
     /// The slab key of the entry for `key`, if resident.
@@ -160,13 +246,15 @@ where
             .copied()
     }
 
-    /// A counted lookup: an access for the policy on a hit, `on_miss` on a miss.
+    /// A counted lookup: an access for the policy on a hit, `on_miss` on a miss. For a cache
+    /// without expiry ([`get_at`](Self::get_at) otherwise): the hot path, with nothing else.
     #[inline]
     pub(crate) fn get<Q>(&mut self, hash: u64, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
         Q: Eq + ?Sized,
     {
+        debug_assert!(self.expiry.is_none(), "a cache with expiry reads at a time");
         match self.find(hash, key) {
             Some(id) => {
                 // Clone first: a panicking `V::clone` then leaves everything untouched.
@@ -183,35 +271,84 @@ where
         }
     }
 
-    /// A lookup that is not an access: no policy event, no counter.
+    /// [`get`](Self::get) for a cache with expiry, at `now`: an expired entry is removed
+    /// into `removed` and the lookup misses; a hit refreshes the time-to-idle and asks the
+    /// expiry hook for a new deadline.
+    pub(crate) fn get_at<Q>(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        now: Timestamp,
+        removed: &mut Removals<K, V>,
+    ) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        let found = match self.find_live(hash, key, Some(now), removed) {
+            Some(id) => {
+                // User code first (the clone, the hook): a panic then changes nothing more.
+                let entry = &self.entries[id.index()];
+                let value = entry.value.clone();
+                let own = self
+                    .expiry
+                    .as_ref()
+                    .and_then(|expiry| expiry.hook_after(id, &entry.key, &entry.value, now, true));
+                self.policy.on_access(id, hash);
+                self.stats.hits += 1;
+                if let Some(expiry) = &mut self.expiry {
+                    expiry.on_read(id, now, own);
+                }
+                Some(value)
+            }
+            None => {
+                self.policy.on_miss(hash);
+                self.stats.misses += 1;
+                None
+            }
+        };
+        self.expire_some(Some(now), removed);
+        found
+    }
+
+    /// A lookup that is not an access: no policy event, no counter, no time-to-idle refresh.
+    /// An entry expired at `now` is absent (and left for the next operation to remove).
     #[inline]
-    pub(crate) fn peek<Q>(&self, hash: u64, key: &Q) -> Option<V>
+    pub(crate) fn peek<Q>(&self, hash: u64, key: &Q, now: Option<Timestamp>) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        let id = self.find(hash, key)?;
+        (!self.is_expired(id, now)).then(|| self.entries[id.index()].value.clone())
+    }
+
+    /// Whether `key` is resident and not expired at `now`; not an access.
+    #[inline]
+    pub(crate) fn contains<Q>(&self, hash: u64, key: &Q, now: Option<Timestamp>) -> bool
     where
         K: Borrow<Q>,
         Q: Eq + ?Sized,
     {
         self.find(hash, key)
-            .map(|id| self.entries[id.index()].value.clone())
-    }
-
-    /// Whether `key` is resident; not an access.
-    #[inline]
-    pub(crate) fn contains<Q>(&self, hash: u64, key: &Q) -> bool
-    where
-        K: Borrow<Q>,
-        Q: Eq + ?Sized,
-    {
-        self.find(hash, key).is_some()
+            .is_some_and(|id| !self.is_expired(id, now))
     }
 
     /// One step of the `get_or_insert_with` family: a hit, a flight to wait on, or a new
     /// flight the caller loads. The first look is the call's one counted lookup; retries after
     /// an abandoned load (`counted`) are the same request, so they only peek.
-    pub(crate) fn begin_load(&mut self, hash: u64, key: K, counted: bool) -> Begin<K, V> {
-        let hit = if counted {
-            self.peek(hash, &key)
-        } else {
-            self.get(hash, &key)
+    pub(crate) fn begin_load(
+        &mut self,
+        hash: u64,
+        key: K,
+        counted: bool,
+        now: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) -> Begin<K, V> {
+        let hit = match now {
+            _ if counted => self.peek(hash, &key, now),
+            Some(now) => self.get_at(hash, &key, now, removed),
+            None => self.get(hash, &key),
         };
         if let Some(value) = hit {
             return Begin::Hit(value);
@@ -223,28 +360,41 @@ where
     }
 
     /// Ends the load `flight` with `value` (`copy` is a clone of it, made before the lock was
-    /// taken): unregisters the flight and stores `copy` unless the key was inserted meanwhile,
-    /// in which case the cached value wins. Evictions go to `removed`.
+    /// taken): unregisters the flight and stores `copy` unless the key was inserted meanwhile
+    /// and is not expired, in which case the cached value wins. With expiry, `at` is the time
+    /// and the settings, whose hook gives the stored entry its deadline (run here: the shard
+    /// held the key during the load). Evictions and expirations go to `removed`.
     pub(crate) fn finish_load(
         &mut self,
         hash: u64,
         flight: &Arc<Flight<V>>,
-        value: V,
-        copy: V,
+        (value, copy): (V, V),
+        at: Option<(Timestamp, Option<&ExpiryConfig<K, V>>)>,
         removed: &mut Removals<K, V>,
     ) -> Finished<K, V> {
         let key = self
             .flights
             .take(hash, flight)
             .expect("only its loader unregisters a flight");
-        match self.peek(hash, &key) {
+        let now = at.map(|(now, _)| now);
+        let current = self.peek(hash, &key, now);
+        let deadline = match (current.is_none(), at) {
+            (true, Some((now, Some(config)))) => config.created(&key, &copy, now),
+            _ => None,
+        };
+        if current.is_none() {
+            if let Some(id) = self.find(hash, &key) {
+                self.expire(id, removed); // resident, but expired
+            }
+        }
+        match current {
             // `insert` raced the loader: the cached value wins.
             Some(current) => Finished {
                 value: current,
                 unused: Some((key, value, copy)),
             },
             None => {
-                self.insert_new(hash, key, copy, removed);
+                self.insert_new(hash, key, copy, now, deadline, removed);
                 Finished {
                     value,
                     unused: None,
@@ -259,28 +409,45 @@ where
         self.flights.find(hash, key)
     }
 
-    /// Stores `key -> value` unless `key` is resident, in which case both come back in `Err`.
-    /// Evicted entries (at most one) go to `removed`.
+    /// Stores `key -> value` (with its own `deadline`, if any) unless `key` is resident and
+    /// not expired at `now`, in which case both come back in `Err`. An expired entry for `key`
+    /// is removed first; evicted and expired entries go to `removed`.
     #[inline]
     pub(crate) fn insert(
         &mut self,
         hash: u64,
         key: K,
         value: V,
+        now: Option<Timestamp>,
+        deadline: Option<Timestamp>,
         removed: &mut Removals<K, V>,
     ) -> Result<(), (K, V)> {
-        if self.find(hash, &key).is_some() {
+        if self.find_live(hash, &key, now, removed).is_some() {
             return Err((key, value));
         }
-        self.insert_new(hash, key, value, removed);
+        self.insert_new(hash, key, value, now, deadline, removed);
         Ok(())
     }
 
-    /// Stores `key -> value`; `key` must not be resident. When full, evicts the policy's victim
-    /// first, unless the policy's admission filter refuses the newcomer: then (and when
-    /// `max_size` is 0) the newcomer is not stored and goes to `removed` as evicted.
-    pub(crate) fn insert_new(&mut self, hash: u64, key: K, value: V, removed: &mut Removals<K, V>) {
-        debug_assert!(!self.contains(hash, &key), "insert_new of a resident key");
+    /// Stores `key -> value`; `key` must not be resident. Entries due at `now` go first (some
+    /// of them; they may make room). When full, evicts the policy's victim first, unless the
+    /// policy's admission filter refuses the newcomer: then (and when `max_size` is 0) the
+    /// newcomer is not stored and goes to `removed` as evicted.
+    pub(crate) fn insert_new(
+        &mut self,
+        hash: u64,
+        key: K,
+        value: V,
+        now: Option<Timestamp>,
+        deadline: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) {
+        debug_assert!(
+            self.find(hash, &key).is_none(),
+            "insert_new of a resident key"
+        );
+        debug_assert_eq!(now.is_some(), self.expiry.is_some());
+        self.expire_some(now, removed);
         self.stats.inserts += 1;
         if self.entries.len() >= self.max_size {
             let victim = match self.policy.victim() {
@@ -309,22 +476,35 @@ where
         self.table
             .insert_unique(hash, id, |id| entries[id.index()].hash);
         self.policy.on_insert(id, hash);
+        if let (Some(expiry), Some(now)) = (&mut self.expiry, now) {
+            expiry.on_insert(id, now, deadline);
+        }
         debug_assert!(self.entries.len() <= self.max_size);
         debug_assert_eq!(self.table.len(), self.entries.len());
         debug_assert_eq!(self.policy.len(), self.entries.len());
     }
 
-    /// Removes `key`'s entry, if resident. Counts a removal.
-    pub(crate) fn remove<Q>(&mut self, hash: u64, key: &Q) -> Option<(K, V)>
+    /// Removes `key`'s entry, if resident and not expired at `now` (an expired one goes to
+    /// `removed` as expired, and this returns `None`). Counts a removal.
+    pub(crate) fn remove<Q>(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        now: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) -> Option<(K, V)>
     where
         K: Borrow<Q>,
         Q: Eq + ?Sized,
     {
-        let id = self.find(hash, key)?;
-        self.policy.on_remove(id);
-        let entry = self.detach(id);
-        self.stats.removals += 1;
-        Some((entry.key, entry.value))
+        let found = self.find_live(hash, key, now, removed).map(|id| {
+            self.policy.on_remove(id);
+            let entry = self.detach(id);
+            self.stats.removals += 1;
+            (entry.key, entry.value)
+        });
+        self.expire_some(now, removed);
+        found
     }
 
     /// Removes the policy's next victim. Counts a removal (the caller asked for it).
@@ -338,7 +518,8 @@ where
     /// Sets `max_size` (at most `MAX_SIZE_LIMIT`, checked by the caller) and evicts in policy
     /// order down to it, into `removed` as resized: the first entries of the order `iter`
     /// reported just before. The policy hears of the new capacity only afterwards, since a
-    /// policy may reorder on it (TinyLFU resizes its window).
+    /// policy may reorder on it (TinyLFU resizes its window). The caller purges expired
+    /// entries first.
     pub(crate) fn set_max_size(&mut self, max_size: usize, removed: &mut Removals<K, V>) {
         debug_assert!(max_size <= crate::MAX_SIZE_LIMIT);
         removed.reserve(self.entries.len().saturating_sub(max_size));
@@ -352,6 +533,7 @@ where
     }
 
     /// Removes every entry, in policy order, into `removed` as cleared. Loads in flight go on.
+    /// The caller purges expired entries first.
     pub(crate) fn clear(&mut self, removed: &mut Removals<K, V>) {
         let len = self.entries.len();
         removed.reserve(len);
@@ -364,6 +546,9 @@ where
         self.entries.clear(); // Also resets the free list: slab keys restart at 0.
         self.table.clear();
         self.policy.clear();
+        if let Some(expiry) = &mut self.expiry {
+            expiry.clear();
+        }
         debug_assert!(self.policy.is_empty());
     }
 
@@ -388,6 +573,7 @@ where
             max_size: self.max_size,
             stats: self.stats,
             flights: FlightTable::new(),
+            expiry: self.expiry.clone(),
         }
     }
 
@@ -444,6 +630,9 @@ where
                 "the policy orders {id:?} twice"
             );
         }
+        if let Some(expiry) = &self.expiry {
+            expiry.validate(len, |id| self.entries.contains(id.index()))?;
+        }
         self.policy.validate()
     }
 
@@ -458,6 +647,9 @@ where
     /// forgotten it.
     #[inline]
     fn detach(&mut self, id: EntryId) -> Entry<K, V> {
+        if let Some(expiry) = &mut self.expiry {
+            expiry.remove(id);
+        }
         let entry = self.entries.remove(id.index());
         match self.table.find_entry(entry.hash, |&x| x == id) {
             Ok(found) => {

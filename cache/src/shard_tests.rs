@@ -11,13 +11,13 @@ fn h(key: u32) -> u64 {
 }
 
 fn shard(max_size: usize) -> TestShard {
-    Shard::new(VecLru::default(), max_size)
+    Shard::new(VecLru::default(), max_size, None)
 }
 
 fn insert(shard: &mut TestShard, key: u32) -> Vec<(u32, String, RemovalCause)> {
     let mut removed = Removals::new();
     shard
-        .insert(h(key), key, value(key), &mut removed)
+        .insert(h(key), key, value(key), None, None, &mut removed)
         .expect("key not resident");
     drain(removed)
 }
@@ -68,10 +68,10 @@ fn peek_and_contains_change_neither_order_nor_stats_nor_policy() {
     let mut s = shard(3);
     insert(&mut s, 1);
     insert(&mut s, 2);
-    assert_eq!(s.peek(h(1), &1), Some(value(1)));
-    assert_eq!(s.peek(h(5), &5), None);
-    assert!(s.contains(h(1), &1));
-    assert!(!s.contains(h(5), &5));
+    assert_eq!(s.peek(h(1), &1, None), Some(value(1)));
+    assert_eq!(s.peek(h(5), &5, None), None);
+    assert!(s.contains(h(1), &1, None));
+    assert!(!s.contains(h(5), &5, None));
     assert_eq!(keys(&s), [1, 2]);
     assert_eq!(s.stats().requests(), 0);
     assert!(s.policy().misses.is_empty());
@@ -82,10 +82,10 @@ fn insert_of_a_resident_key_gives_both_back_and_changes_nothing() {
     let mut s = shard(3);
     insert(&mut s, 1);
     let mut removed = Removals::new();
-    let refused = s.insert(h(1), 1, "other".into(), &mut removed);
+    let refused = s.insert(h(1), 1, "other".into(), None, None, &mut removed);
     assert_eq!(refused, Err((1, "other".to_string())));
     assert_eq!(removed.len(), 0);
-    assert_eq!(s.peek(h(1), &1), Some(value(1)));
+    assert_eq!(s.peek(h(1), &1, None), Some(value(1)));
     assert_eq!(s.stats().inserts, 1);
     check(&s);
 }
@@ -105,7 +105,7 @@ fn insert_when_full_evicts_the_policy_victim_first() {
 
 #[test]
 fn refused_admission_keeps_the_victim_and_drops_the_newcomer_as_evicted() {
-    let mut s = Shard::new(VecLru::refusing(), 1);
+    let mut s = Shard::new(VecLru::refusing(), 1, None);
     insert(&mut s, 1);
     let removed = insert(&mut s, 2);
     assert_eq!(removed, [(2, value(2), RemovalCause::Evicted)]);
@@ -130,9 +130,12 @@ fn remove_takes_the_entry_out_of_map_slab_and_policy() {
     let mut s = shard(3);
     insert(&mut s, 1);
     insert(&mut s, 2);
-    assert_eq!(s.remove(h(1), &1), Some((1, value(1))));
-    assert_eq!(s.remove(h(1), &1), None);
-    assert!(!s.contains(h(1), &1));
+    assert_eq!(
+        s.remove(h(1), &1, None, &mut Removals::new()),
+        Some((1, value(1)))
+    );
+    assert_eq!(s.remove(h(1), &1, None, &mut Removals::new()), None);
+    assert!(!s.contains(h(1), &1, None));
     assert_eq!(keys(&s), [2]);
     assert_eq!(s.stats().removals, 1);
     check(&s);
@@ -310,7 +313,9 @@ fn random_operations_match_a_vecdeque_lru_model() {
                 0..=2 => {
                     let v = format!("{step}");
                     let mut removed = Removals::new();
-                    let got = s.insert(h(key), key, v.clone(), &mut removed).is_ok();
+                    let got = s
+                        .insert(h(key), key, v.clone(), None, None, &mut removed)
+                        .is_ok();
                     assert_eq!(got, at.is_none(), "{ctx}");
                     if at.is_none() {
                         if model.len() >= max_size {
@@ -331,7 +336,11 @@ fn random_operations_match_a_vecdeque_lru_model() {
                 }
                 5 => {
                     let expected = at.map(|i| model.remove(i).unwrap());
-                    assert_eq!(s.remove(h(key), &key), expected, "{ctx}");
+                    assert_eq!(
+                        s.remove(h(key), &key, None, &mut Removals::new()),
+                        expected,
+                        "{ctx}"
+                    );
                 }
                 6 => assert_eq!(s.pop_victim(), model.pop_front(), "{ctx}"),
                 _ => {
@@ -360,11 +369,12 @@ fn a_policy_given_with_ids_is_cleared_so_the_shard_starts_consistent() {
     let mut used = VecLru::default();
     used.on_insert(EntryId::new(0), 1);
     used.on_insert(EntryId::new(5), 2);
-    let mut s: TestShard = Shard::new(used, 2);
+    let mut s: TestShard = Shard::new(used, 2, None);
     assert_eq!(s.policy().len(), 0);
     let mut removed = Removals::new();
     for k in 0..3 {
-        s.insert(u64::from(k), k, value(k), &mut removed).unwrap();
+        s.insert(u64::from(k), k, value(k), None, None, &mut removed)
+            .unwrap();
     }
     assert_eq!(s.len(), 2);
     s.validate(|&k| u64::from(k)).unwrap();

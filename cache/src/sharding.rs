@@ -27,6 +27,7 @@
 //!
 //! [`MAX_SIZE_LIMIT`]: crate::MAX_SIZE_LIMIT
 
+use crate::expiry::{ExpiryConfig, Timestamp};
 use crate::listener::Removals;
 use crate::shard::Shard;
 use crate::stats::CacheStats;
@@ -146,11 +147,16 @@ where
     P: Policy,
 {
     /// `count` empty shards (`1..=MAX_SHARDS`, checked by the caller) splitting `max_size`,
-    /// each ordered by a clone of `policy`.
-    pub(crate) fn new(policy: P, max_size: usize, count: usize) -> Self {
+    /// each ordered by a clone of `policy`, each with `expiry`'s structures if any.
+    pub(crate) fn new(
+        policy: P,
+        max_size: usize,
+        count: usize,
+        expiry: Option<&ExpiryConfig<K, V>>,
+    ) -> Self {
         debug_assert!((1..=MAX_SHARDS).contains(&count));
         let lock = |index| {
-            let shard = Shard::new(policy.clone(), share(max_size, count, index));
+            let shard = Shard::new(policy.clone(), share(max_size, count, index), expiry);
             CachePadded::new(Mutex::new(shard))
         };
         Shards {
@@ -191,15 +197,27 @@ pub(crate) trait AllShards<K, V, P> {
     /// The shard whose victim [`Cache::pop_victim`](crate::Cache::pop_victim) removes: the one
     /// holding the most entries, the lowest index among equals; `None` when all are empty.
     fn fullest(&self) -> Option<usize>;
-    /// Gives every shard its share of `max_size` (checked by the caller), each evicting in its
-    /// policy order into `removed`, shard by shard in index order.
-    fn set_max_size(&mut self, max_size: usize, removed: &mut Removals<K, V>)
+    /// Removes every entry due at `now` into `removed`, shard by shard; returns how many.
+    fn purge_expired(&mut self, now: Option<Timestamp>, removed: &mut Removals<K, V>) -> usize
     where
         K: Hash + Eq,
         V: Clone,
         P: Policy;
-    /// Removes every entry into `removed`, shard by shard in index order.
-    fn clear(&mut self, removed: &mut Removals<K, V>)
+    /// Gives every shard its share of `max_size` (checked by the caller), each evicting in its
+    /// policy order into `removed`, shard by shard in index order; entries due at `now` go
+    /// first, as expired.
+    fn set_max_size(
+        &mut self,
+        max_size: usize,
+        now: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) where
+        K: Hash + Eq,
+        V: Clone,
+        P: Policy;
+    /// Removes every entry into `removed`, shard by shard in index order: entries due at
+    /// `now` as expired, then the others as cleared.
+    fn clear(&mut self, now: Option<Timestamp>, removed: &mut Removals<K, V>)
     where
         K: Hash + Eq,
         V: Clone,
@@ -242,24 +260,41 @@ impl<K, V, P> AllShards<K, V, P> for [MutexGuard<'_, Shard<K, V, P>>] {
         fullest.map(|(index, _)| index)
     }
 
-    fn set_max_size(&mut self, max_size: usize, removed: &mut Removals<K, V>)
+    fn purge_expired(&mut self, now: Option<Timestamp>, removed: &mut Removals<K, V>) -> usize
     where
         K: Hash + Eq,
         V: Clone,
         P: Policy,
     {
+        self.iter_mut()
+            .map(|shard| shard.purge_expired(now, removed))
+            .sum()
+    }
+
+    fn set_max_size(
+        &mut self,
+        max_size: usize,
+        now: Option<Timestamp>,
+        removed: &mut Removals<K, V>,
+    ) where
+        K: Hash + Eq,
+        V: Clone,
+        P: Policy,
+    {
+        self.purge_expired(now, removed);
         let count = self.len();
         for (index, shard) in self.iter_mut().enumerate() {
             shard.set_max_size(share(max_size, count, index), removed);
         }
     }
 
-    fn clear(&mut self, removed: &mut Removals<K, V>)
+    fn clear(&mut self, now: Option<Timestamp>, removed: &mut Removals<K, V>)
     where
         K: Hash + Eq,
         V: Clone,
         P: Policy,
     {
+        self.purge_expired(now, removed);
         removed.reserve(self.entry_count());
         for shard in self.iter_mut() {
             shard.clear(removed);

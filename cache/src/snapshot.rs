@@ -3,10 +3,13 @@
 //! A snapshot is taken under the lock in one go (a consistent view) and returned as a `Vec`:
 //! no iterator or reference escapes the lock. Taking one is not an access. With several shards
 //! every shard is locked at once (in index order) and the snapshot lists shard 0's entries in
-//! its policy order, then shard 1's, and so on.
+//! its policy order, then shard 1's, and so on. Entries that have expired are removed first
+//! (the listener sees them as expired), so a snapshot never shows one.
 
 use crate::cache::Cache;
+use crate::listener::Removals;
 use crate::shard::Shard;
+use crate::sharding::AllShards;
 use crate::sync::MutexGuard;
 use clientcache_policy_api::Policy;
 use std::hash::{BuildHasher, Hash};
@@ -156,21 +159,32 @@ where
         S: Clone,
     {
         let shards = self.shards().deep_clone();
-        Cache::from_shards(shards, self.hasher().clone(), self.listener().cloned())
+        Cache::from_shards(
+            shards,
+            self.hasher().clone(),
+            self.listener().cloned(),
+            self.expiry().cloned(),
+        )
     }
 
     /// `f` of every entry, shard by shard in index order, each in policy order; every shard
-    /// locked meanwhile.
+    /// locked meanwhile, and entries that have expired removed first.
     fn collect<T>(&self, f: impl Fn(&K, &V) -> T) -> Vec<T> {
-        self.shards()
+        let now = self.now();
+        let mut expired = Removals::new();
+        let items = self
+            .shards()
             .with_all(|shards: &mut [MutexGuard<'_, Shard<K, V, P>>]| {
+                shards.purge_expired(now, &mut expired);
                 let len = shards.iter().map(|shard| shard.len()).sum();
                 let mut items = Vec::with_capacity(len);
                 for shard in shards.iter() {
                     items.extend(shard.iter().map(|(k, v)| f(k, v)));
                 }
                 items
-            })
+            });
+        self.deliver(expired);
+        items
     }
 }
 

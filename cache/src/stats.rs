@@ -5,8 +5,8 @@
 /// The counters are plain integers updated under the lock each operation already holds, so a
 /// snapshot is consistent: it is the state between two operations. Until
 /// [`reset_stats`](crate::Cache::reset_stats) is called,
-/// `inserts == evictions + removals + len()` holds: every entry stored is still resident, was
-/// evicted by the policy, or was removed by the caller.
+/// `inserts == evictions + removals + expirations + len()` holds: every entry stored is still
+/// resident, was evicted by the policy, was removed by the caller, or expired.
 ///
 /// - `hits` / `misses`: [`get`](crate::Cache::get), [`try_get`](crate::Cache::try_get) and
 ///   the `get_or_insert_with` family, one per call (`peek` and `contains_key` count nothing).
@@ -15,6 +15,7 @@
 /// - `evictions`: entries the policy chose to drop: to make room, on a shrinking
 ///   [`set_max_size`](crate::Cache::set_max_size), and refused newcomers.
 /// - `removals`: entries the caller took out: `remove`, `pop_victim`, `clear`.
+/// - `expirations`: entries whose deadline passed (a cache with expiry).
 ///
 /// # Examples
 ///
@@ -43,6 +44,8 @@ pub struct CacheStats {
     pub evictions: u64,
     /// Entries the caller took out (see the type docs).
     pub removals: u64,
+    /// Entries that expired (see the type docs).
+    pub expirations: u64,
 }
 
 impl CacheStats {
@@ -70,6 +73,7 @@ impl CacheStats {
             inserts: self.inserts + other.inserts,
             evictions: self.evictions + other.evictions,
             removals: self.removals + other.removals,
+            expirations: self.expirations + other.expirations,
         }
     }
 

@@ -20,6 +20,7 @@
 //! - `listener`: the eviction listener runs with the lock released and may call back into the
 //!   cache.
 //! - `async_flight`: the async single-flight; a cancelled caller never blocks the others.
+//! - `expiry`: an entry expiring while a reader and a loader race on its key.
 //! - `shards`: a two-shard cache: snapshots, `set_max_size` and `clear` lock every shard at
 //!   once, so they see and make consistent states while other threads work in both shards.
 //!
@@ -33,6 +34,8 @@ mod async_flight;
 mod check;
 #[path = "loom/dict_ops.rs"]
 mod dict_ops;
+#[path = "loom/expiry.rs"]
+mod expiry;
 #[path = "loom/listener.rs"]
 mod listener;
 #[path = "loom/shards.rs"]

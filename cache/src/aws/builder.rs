@@ -15,6 +15,7 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// Builds a [`ClientCacheKey`]; start with [`ClientCacheKey::builder`].
 ///
@@ -46,6 +47,8 @@ pub struct ClientCacheKeyBuilder {
     profile: Option<Box<str>>,
     endpoint_url: Option<Box<str>>,
     credentials: Option<CredentialsId>,
+    /// When the static credentials expire; not part of the key's identity.
+    credentials_expiry: Option<SystemTime>,
     #[cfg(feature = "aws-config")]
     token_provider: Option<aws_smithy_runtime_api::client::identity::IdentityCachePartition>,
     retry_config: Option<RetryConfig>,
@@ -121,6 +124,7 @@ impl ClientCacheKey {
             profile: p.profile.clone(),
             endpoint_url: p.endpoint_url.clone(),
             credentials: p.credentials.clone(),
+            credentials_expiry: p.credentials_expiry,
             #[cfg(feature = "aws-config")]
             token_provider: p.token_provider,
             retry_config: p.retry_config.clone(),
@@ -143,6 +147,7 @@ impl ClientCacheKeyBuilder {
             profile: None,
             endpoint_url: None,
             credentials: None,
+            credentials_expiry: None,
             #[cfg(feature = "aws-config")]
             token_provider: None,
             retry_config: None,
@@ -294,6 +299,82 @@ impl ClientCacheKeyBuilder {
         self
     }
 
+    /// When the static credentials given to [`credentials`](Self::credentials) expire (an STS
+    /// session token's expiration). A [`ClientCache`](super::ClientCache) then gives the
+    /// client cached under this key a deadline: the expiration minus the cache's safety
+    /// margin ([`TypedCacheBuilder::credentials_expiry_margin`](super::TypedCacheBuilder::credentials_expiry_margin),
+    /// 60 s by default), after which it is never served again and the next
+    /// `get_or_insert_with` builds a new one.
+    ///
+    /// Not part of the key's identity: two keys with the same credentials are equal whatever
+    /// expiration they were told. Credentials from an `SdkConfig`'s provider need none: the
+    /// provider refreshes them inside the client, which stays valid.
+    ///
+    /// # Errors (from [`build`](Self::build))
+    ///
+    /// [`Error::InvalidKey`] for `credentials_expiry` when the key has no static credentials,
+    /// or when the expiration has passed (get fresh credentials: a client built from these
+    /// would fail every call).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// let expires = SystemTime::now() + Duration::from_secs(3600);
+    /// let key = ClientCacheKey::builder("s3")
+    ///     .credentials("ASIAIOSFODNN7EXAMPLE", "secret", Some("token"))
+    ///     .credentials_expiry(expires)
+    ///     .build()?;
+    /// assert_eq!(key.credentials_expiry(), Some(expires));
+    ///
+    /// let stale = ClientCacheKey::builder("s3")
+    ///     .credentials("ASIAIOSFODNN7EXAMPLE", "secret", Some("token"))
+    ///     .credentials_expiry(SystemTime::now() - Duration::from_secs(1))
+    ///     .build();
+    /// assert!(stale.unwrap_err().to_string().contains("expired"));
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn credentials_expiry(mut self, expiration: SystemTime) -> Self {
+        self.credentials_expiry = Some(expiration);
+        self
+    }
+
+    /// Static credentials from the SDK's [`Credentials`](aws_credential_types::Credentials):
+    /// [`credentials`](Self::credentials) with its id, secret and token, and
+    /// [`credentials_expiry`](Self::credentials_expiry) with its expiry, if it has one (as
+    /// temporary credentials from STS do).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aws_credential_types::Credentials;
+    /// use clientcache::aws::ClientCacheKey;
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// let expires = SystemTime::now() + Duration::from_secs(900);
+    /// let assumed = Credentials::new("ASIAIOSFODNN7EXAMPLE", "secret", Some("token".into()), Some(expires), "sts");
+    /// let key = ClientCacheKey::builder("s3").credentials_from(&assumed).build()?;
+    /// assert_eq!(key.credentials_expiry(), Some(expires));
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    #[cfg(feature = "aws-config")]
+    pub fn credentials_from(self, credentials: &aws_credential_types::Credentials) -> Self {
+        let built = self.credentials(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            credentials.session_token(),
+        );
+        match credentials.expiry() {
+            Some(expiry) => built.credentials_expiry(expiry),
+            None => ClientCacheKeyBuilder {
+                credentials_expiry: None,
+                ..built
+            },
+        }
+    }
+
     /// Clears the credentials: the key then means "the default credentials chain".
     ///
     /// # Examples
@@ -310,6 +391,7 @@ impl ClientCacheKeyBuilder {
     /// ```
     pub fn clear_credentials(mut self) -> Self {
         self.credentials = None;
+        self.credentials_expiry = None;
         note(&mut self.errors, "credentials", Ok(()));
         self
     }
@@ -321,6 +403,7 @@ impl ClientCacheKeyBuilder {
         partition: Option<aws_smithy_runtime_api::client::identity::IdentityCachePartition>,
     ) -> Self {
         self.credentials = partition.map(CredentialsId::Provider);
+        self.credentials_expiry = None;
         note(&mut self.errors, "credentials", Ok(()));
         self
     }
@@ -536,6 +619,9 @@ impl ClientCacheKeyBuilder {
         if let Some((_, e)) = self.errors.into_iter().next() {
             return Err(e);
         }
+        if let Some(expiration) = self.credentials_expiry {
+            validate::credentials_expiry(expiration, self.credentials.as_ref())?;
+        }
         let mut extra = self.extra;
         // Stable: equal names keep call order, so the last one set is last; keep it.
         extra.sort_by(|a, b| a.0.cmp(&b.0));
@@ -551,6 +637,7 @@ impl ClientCacheKeyBuilder {
             profile: self.profile,
             endpoint_url: self.endpoint_url,
             credentials: self.credentials,
+            credentials_expiry: self.credentials_expiry,
             #[cfg(feature = "aws-config")]
             token_provider: self.token_provider,
             retry_config: self.retry_config,

@@ -108,6 +108,9 @@ pub(crate) struct Params {
     pub(crate) profile: Option<Box<str>>,
     pub(crate) endpoint_url: Option<Box<str>>,
     pub(crate) credentials: Option<CredentialsId>,
+    /// When static credentials expire. Not part of the identity: left out of the hash and of
+    /// equality.
+    pub(crate) credentials_expiry: Option<std::time::SystemTime>,
     /// A token provider's partition (bearer-token services), from an `SdkConfig`.
     #[cfg(feature = "aws-config")]
     pub(crate) token_provider:
@@ -279,6 +282,22 @@ impl ClientCacheKey {
     /// ```
     pub fn endpoint_url(&self) -> Option<&str> {
         self.params.endpoint_url.as_deref()
+    }
+
+    /// When the key's static credentials expire, if it was told
+    /// ([`ClientCacheKeyBuilder::credentials_expiry`](super::ClientCacheKeyBuilder::credentials_expiry)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCacheKey;
+    ///
+    /// let key = ClientCacheKey::builder("s3").credentials("AKIDEXAMPLE", "secret", None).build()?;
+    /// assert_eq!(key.credentials_expiry(), None);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn credentials_expiry(&self) -> Option<std::time::SystemTime> {
+        self.params.credentials_expiry
     }
 
     /// Whether the key identifies credentials (static ones, or an `SdkConfig`'s provider).

@@ -89,6 +89,10 @@ fn errors_about_keys_and_credentials_never_show_a_secret() {
         ClientCacheKey::builder("s3").endpoint_url(format!("ftp://user:{URL_PASSWORD}@host")),
         ClientCacheKey::builder("s3").endpoint_url(format!("user:{URL_PASSWORD}@host")),
         ClientCacheKey::builder("s3").endpoint_url(format!("https://u:{URL_PASSWORD}@:x")),
+        // Expired credentials.
+        ClientCacheKey::builder("s3")
+            .credentials(ACCESS_KEY_ID, SECRET, Some(TOKEN))
+            .credentials_expiry(std::time::SystemTime::now() - std::time::Duration::from_secs(5)),
     ] {
         errors.push(builder.build().unwrap_err());
     }

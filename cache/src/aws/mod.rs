@@ -65,6 +65,7 @@
 
 mod builder;
 mod configs;
+mod expiring;
 mod fingerprint;
 mod key;
 mod param;
@@ -77,6 +78,7 @@ mod typed;
 mod validate;
 
 pub use builder::ClientCacheKeyBuilder;
+pub use expiring::{DEFAULT_CREDENTIALS_EXPIRY_MARGIN, ExpiringKey};
 pub use key::ClientCacheKey;
 pub use param::ParamValue;
 pub use resource::ResourceCacheKey;

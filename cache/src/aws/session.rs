@@ -262,6 +262,8 @@ pub struct Session<M> {
     cache: ClientCache,
     /// Caches for other policies, created by per-call options.
     others: Mutex<Vec<(PolicyKind, ClientCache)>>,
+    /// The time-to-idle those caches get ([`SessionBuilder::time_to_idle`]).
+    time_to_idle: Option<std::time::Duration>,
     _marker: PhantomData<fn() -> M>,
 }
 
@@ -270,6 +272,7 @@ pub struct SessionBuilder<M> {
     config: SdkConfig,
     max_size: usize,
     shards: usize,
+    time_to_idle: Option<std::time::Duration>,
     policy: PolicyKind,
     cache: Option<ClientCache>,
     /// Set by [`http_client`](Self::http_client): a process-unique number naming that HTTP
@@ -317,6 +320,29 @@ impl<M> SessionBuilder<M> {
     /// ```
     pub fn shards(mut self, shards: usize) -> Self {
         self.shards = shards;
+        self
+    }
+
+    /// Releases clients not used for `tti`: their entries expire, and dropping a client closes
+    /// its connection pool (default: never). The expired entries go when the session's cache
+    /// is next used, or at [`ClientCache::purge_expired`], which an idle service calls
+    /// periodically (see [`Cache::purge_expired`](crate::Cache::purge_expired)). Ignored with
+    /// [`cache`](Self::cache), which brings its own settings.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::{SdkConfig, Session};
+    /// use std::time::Duration;
+    ///
+    /// let session = Session::<()>::builder(SdkConfig::builder().build())
+    ///     .time_to_idle(Duration::from_secs(900))
+    ///     .build()?;
+    /// assert_eq!(session.cache().purge_expired(), 0);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn time_to_idle(mut self, tti: std::time::Duration) -> Self {
+        self.time_to_idle = Some(tti);
         self
     }
 
@@ -447,17 +473,23 @@ impl<M> SessionBuilder<M> {
         }
         let cache = match self.cache {
             Some(cache) => cache,
-            None => ClientCache::builder()
-                .max_size(self.max_size)
-                .shards(self.shards)
-                .policy(self.policy)
-                .build()?,
+            None => {
+                let mut builder = ClientCache::builder()
+                    .max_size(self.max_size)
+                    .shards(self.shards)
+                    .policy(self.policy);
+                if let Some(tti) = self.time_to_idle {
+                    builder = builder.time_to_idle(tti);
+                }
+                builder.build()?
+            }
         };
         Ok(Session {
             config: self.config,
             base,
             cache,
             others: Mutex::new(Vec::new()),
+            time_to_idle: self.time_to_idle,
             _marker: PhantomData,
         })
     }
@@ -499,6 +531,7 @@ impl<M> Session<M> {
             config,
             max_size: crate::DEFAULT_MAX_SIZE,
             shards: 1,
+            time_to_idle: None,
             policy: PolicyKind::default(),
             cache: None,
             http_client: None,
@@ -618,11 +651,14 @@ impl<M> Session<M> {
                 match others.iter().find(|(k, _)| *k == kind) {
                     Some((_, cache)) => cache.clone(),
                     None => {
-                        let cache = ClientCache::builder()
+                        let mut builder = ClientCache::builder()
                             .max_size(options.max_size.unwrap_or(self.cache.max_size()))
                             .shards(self.cache.shard_count())
-                            .policy(kind)
-                            .build()?;
+                            .policy(kind);
+                        if let Some(tti) = self.time_to_idle {
+                            builder = builder.time_to_idle(tti);
+                        }
+                        let cache = builder.build()?;
                         others.push((kind, cache.clone()));
                         cache
                     }

@@ -6,6 +6,7 @@
 //! does. A typed read downcasts and clones (an SDK client is an `Arc` inside); a read as the
 //! wrong type is an [`Error::TypeMismatch`] naming both types, never a panic.
 
+use super::expiring::{CredentialsDeadline, DEFAULT_CREDENTIALS_EXPIRY_MARGIN, ExpiringKey};
 use super::key::ClientCacheKey;
 use super::resource::ResourceCacheKey;
 use crate::error::Error;
@@ -17,7 +18,9 @@ use std::any::{Any, type_name};
 use std::fmt::{self, Debug};
 use std::future::Future;
 use std::hash::Hash;
+use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A cache of clients keyed by [`ClientCacheKey`].
 pub type ClientCache = TypedCache<ClientCacheKey>;
@@ -48,6 +51,12 @@ impl Stored {
 /// errors are the dict-like ones ([`Error::AlreadyCached`], [`Error::NotCached`]) plus
 /// [`Error::TypeMismatch`]. Every method takes `&self`; share the cache with an `Arc`.
 ///
+/// An entry whose key's credentials expire ([`ExpiringKey::expires_at`]) is served until the
+/// expiration minus a margin ([`TypedCacheBuilder::credentials_expiry_margin`]), then expires:
+/// the next `get_or_insert_with` builds a fresh client. Keys without an expiration (no
+/// credentials, long-term credentials, or a self-refreshing provider from an `SdkConfig`)
+/// never expire, unless a time-to-idle is set ([`TypedCacheBuilder::time_to_idle`]).
+///
 /// # Examples
 ///
 /// ```
@@ -74,9 +83,70 @@ pub struct TypedCache<K> {
 /// Builds a [`TypedCache`]; start with [`TypedCache::builder`].
 pub struct TypedCacheBuilder<K> {
     inner: CacheBuilder<K, Stored, crate::AnyPolicy>,
+    credentials_margin: Duration,
 }
 
-impl<K: Hash + Eq> TypedCacheBuilder<K> {
+impl<K: ExpiringKey> TypedCacheBuilder<K> {
+    /// How long before a key's credentials expire its entry stops being served (default
+    /// [`DEFAULT_CREDENTIALS_EXPIRY_MARGIN`], 60 s). See
+    /// [`ClientCacheKeyBuilder::credentials_expiry`](super::ClientCacheKeyBuilder::credentials_expiry).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::{ClientCache, ClientCacheKey};
+    /// use clientcache::ManualClock;
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// let clock = ManualClock::new();
+    /// let cache = ClientCache::builder()
+    ///     .credentials_expiry_margin(Duration::from_secs(300))
+    ///     .clock(clock.clone())
+    ///     .build()?;
+    /// let key = ClientCacheKey::builder("s3")
+    ///     .credentials("ASIAIOSFODNN7EXAMPLE", "secret", Some("token"))
+    ///     .credentials_expiry(SystemTime::now() + Duration::from_secs(900))
+    ///     .build()?;
+    /// cache.insert(key.clone(), "client")?;
+    /// clock.advance(Duration::from_secs(590));
+    /// assert!(cache.contains_key(&key));
+    /// clock.advance(Duration::from_secs(20)); // past expiry minus 5 minutes
+    /// assert!(!cache.contains_key(&key));
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn credentials_expiry_margin(mut self, margin: Duration) -> Self {
+        self.credentials_margin = margin;
+        self
+    }
+
+    /// Entries not read for `tti` expire, releasing their clients (and connection pools);
+    /// see [`CacheBuilder::time_to_idle`](crate::CacheBuilder::time_to_idle).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCache;
+    /// use std::time::Duration;
+    ///
+    /// let cache = ClientCache::builder().time_to_idle(Duration::from_secs(600)).build()?;
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn time_to_idle(mut self, tti: Duration) -> Self {
+        self.inner = self.inner.time_to_idle(tti);
+        self
+    }
+
+    /// The clock expiry reads (default [`MonotonicClock`](crate::MonotonicClock)); see
+    /// [`CacheBuilder::clock`](crate::CacheBuilder::clock).
+    ///
+    /// # Examples
+    ///
+    /// See [`credentials_expiry_margin`](Self::credentials_expiry_margin).
+    pub fn clock(mut self, clock: impl crate::Clock) -> Self {
+        self.inner = self.inner.clock(clock);
+        self
+    }
+
     /// The most entries the cache holds (default [`DEFAULT_MAX_SIZE`](crate::DEFAULT_MAX_SIZE),
     /// 10). 0 caches nothing.
     ///
@@ -195,13 +265,17 @@ impl<K: Hash + Eq> TypedCacheBuilder<K> {
     /// assert!(ClientCache::builder().max_size(MAX_SIZE_LIMIT + 1).build().is_err());
     /// ```
     pub fn build(self) -> Result<TypedCache<K>, Error> {
+        let deadline = CredentialsDeadline {
+            margin: self.credentials_margin,
+            _key: PhantomData,
+        };
         Ok(TypedCache {
-            inner: self.inner.build()?,
+            inner: self.inner.expire_after(deadline).build()?,
         })
     }
 }
 
-impl<K: Hash + Eq + Debug + Clone> TypedCache<K> {
+impl<K: ExpiringKey> TypedCache<K> {
     /// A cache of at most `max_size` entries with the policy named `policy` (`"LRU"`, `"LFU"`,
     /// `"TinyLFU"`, case-insensitive).
     ///
@@ -241,6 +315,7 @@ impl<K: Hash + Eq + Debug + Clone> TypedCache<K> {
     pub fn builder() -> TypedCacheBuilder<K> {
         TypedCacheBuilder {
             inner: Cache::builder(),
+            credentials_margin: DEFAULT_CREDENTIALS_EXPIRY_MARGIN,
         }
     }
 
@@ -579,6 +654,22 @@ impl<K: Hash + Eq + Debug + Clone> TypedCache<K> {
     /// ```
     pub fn keys(&self) -> Vec<K> {
         self.inner.keys()
+    }
+
+    /// Removes every entry whose deadline has passed (credentials about to expire, or idle
+    /// past the time-to-idle) and returns how many; see
+    /// [`Cache::purge_expired`](crate::Cache::purge_expired) for running it periodically.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use clientcache::aws::ClientCache;
+    ///
+    /// assert_eq!(ClientCache::new(4, "LRU")?.purge_expired(), 0);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn purge_expired(&self) -> usize {
+        self.inner.purge_expired()
     }
 
     /// Removes everything.

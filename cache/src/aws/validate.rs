@@ -241,6 +241,32 @@ pub(crate) fn resource_part(parameter: &'static str, value: &str) -> Result<(), 
     Ok(())
 }
 
+/// An expiration for static credentials: there must be static credentials, and it must be in
+/// the future (checked against the system clock, which the expiration is given in).
+pub(crate) fn credentials_expiry(
+    expiration: std::time::SystemTime,
+    credentials: Option<&super::key::CredentialsId>,
+) -> Result<(), Error> {
+    if !matches!(credentials, Some(super::key::CredentialsId::Static(_))) {
+        return Err(Error::invalid_key(
+            "credentials_expiry",
+            "an expiration needs static credentials: set them with `credentials` first (a \
+             credentials provider refreshes its own and needs none)",
+        ));
+    }
+    if let Err(past) = expiration.duration_since(std::time::SystemTime::now()) {
+        return Err(Error::invalid_key(
+            "credentials_expiry",
+            format!(
+                "the credentials expired {} s ago; a client built from them would fail every \
+                 call: get fresh credentials",
+                past.duration().as_secs()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Credentials: a non-empty access key id of visible ASCII, a non-empty secret, and a session
 /// token that is non-empty when given. Never echoes a value.
 pub(crate) fn credentials(
