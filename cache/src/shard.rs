@@ -194,14 +194,27 @@ where
 
     /// Removes at most [`PER_OPERATION`] entries due at `now`: every operation's share of the
     /// proactive expiry. Runs no user code.
+    #[inline]
     pub(crate) fn expire_some(&mut self, now: Option<Timestamp>, removed: &mut Removals<K, V>) {
-        let Some(now) = now else { return };
+        let (Some(now), Some(expiry)) = (now, &self.expiry) else {
+            return;
+        };
+        if !expiry.may_be_due(now) {
+            return; // the common case: one comparison
+        }
+        self.expire_due(now, removed);
+    }
+
+    /// [`expire_some`](Self::expire_some) past its quick check.
+    #[cold]
+    fn expire_due(&mut self, now: Timestamp, removed: &mut Removals<K, V>) {
         let mut work = ShardExpiry::<K, V>::operation_budget();
         for _ in 0..PER_OPERATION {
             let Some(expiry) = &mut self.expiry else {
                 return;
             };
             let Some(id) = expiry.next_due(now, &mut work) else {
+                expiry.checked_until(now);
                 return;
             };
             self.expire(id, removed);
@@ -274,6 +287,7 @@ where
     /// [`get`](Self::get) for a cache with expiry, at `now`: an expired entry is removed
     /// into `removed` and the lookup misses; a hit refreshes the time-to-idle and asks the
     /// expiry hook for a new deadline.
+    #[inline]
     pub(crate) fn get_at<Q>(
         &mut self,
         hash: u64,
@@ -290,10 +304,12 @@ where
                 // User code first (the clone, the hook): a panic then changes nothing more.
                 let entry = &self.entries[id.index()];
                 let value = entry.value.clone();
-                let own = self
-                    .expiry
-                    .as_ref()
-                    .and_then(|expiry| expiry.hook_after(id, &entry.key, &entry.value, now, true));
+                let own = match &self.expiry {
+                    Some(expiry) if expiry.has_hook() => {
+                        expiry.hook_after(id, &entry.key, &entry.value, now, true)
+                    }
+                    _ => None,
+                };
                 self.policy.on_access(id, hash);
                 self.stats.hits += 1;
                 if let Some(expiry) = &mut self.expiry {

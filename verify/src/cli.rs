@@ -31,7 +31,7 @@ enum Command {
         #[arg(long)]
         quick: bool,
         /// Subjects to run, comma separated (ours-lru, ours-lfu, ours-tinylfu, ours-lru-sharded,
-        /// ours-tinylfu-sharded, hashmap, lru-crate, quick_cache, moka, tinyufo); all when
+        /// ours-tinylfu-sharded, ours-lru-ttl, hashmap, lru-crate, quick_cache, moka, tinyufo); all when
         /// omitted.
         #[arg(long, value_delimiter = ',')]
         subjects: Vec<String>,

@@ -143,8 +143,14 @@ impl Timestamp {
     }
 
     /// A clock reading (saturating at `u64::MAX` nanoseconds).
+    #[inline]
     pub(crate) fn from_duration(since_origin: Duration) -> Self {
-        Timestamp(u64::try_from(since_origin.as_nanos()).unwrap_or(u64::MAX))
+        // Not `as_nanos()`: a u128 multiplication on every operation of an expiring cache.
+        let nanos = since_origin
+            .as_secs()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::from(since_origin.subsec_nanos()));
+        Timestamp(nanos)
     }
 
     /// Nanoseconds since the origin.
@@ -215,64 +221,91 @@ impl<K, V> fmt::Debug for ExpiryConfig<K, V> {
 
 /// One shard's expiry structures (see the module docs).
 pub(crate) struct ShardExpiry<K, V> {
-    /// The time-to-live in ns and the entries in insertion order.
-    ttl: Option<(u64, TimeQueue)>,
-    /// The time-to-idle in ns and the entries in read order.
-    tti: Option<(u64, TimeQueue)>,
+    /// The time-to-live, and the entries in insertion order, each queued with its deadline
+    /// (insertion time plus the time-to-live: with one duration for all, deadline order is
+    /// insertion order).
+    ttl: Option<(Duration, TimeQueue)>,
+    /// The time-to-idle, and the entries in read order, each with its deadline.
+    tti: Option<(Duration, TimeQueue)>,
     /// Per-entry deadlines; made on the first one.
     wheel: Option<Box<TimerWheel>>,
     hook: Option<Arc<dyn Expiry<K, V>>>,
-}
-
-/// Nanoseconds of a duration, saturating.
-fn nanos(d: Duration) -> u64 {
-    Timestamp::from_duration(d).as_nanos()
+    /// Nothing is due before this time. Invariant: at most the earliest deadline in the
+    /// queues, and at most the end of the wheel's current tick while it holds any entry; a
+    /// lower value only costs a look.
+    quiet_until: Timestamp,
 }
 
 impl<K, V> ShardExpiry<K, V> {
     /// Empty structures for `config`.
     pub(crate) fn new(config: &ExpiryConfig<K, V>) -> Self {
         ShardExpiry {
-            ttl: config.time_to_live.map(|d| (nanos(d), TimeQueue::new())),
-            tti: config.time_to_idle.map(|d| (nanos(d), TimeQueue::new())),
+            ttl: config.time_to_live.map(|d| (d, TimeQueue::new())),
+            tti: config.time_to_idle.map(|d| (d, TimeQueue::new())),
             wheel: None,
             hook: config.hook.clone(),
+            quiet_until: Timestamp::ZERO,
         }
+    }
+
+    /// Whether anything may be due at `now` (`false`: certainly nothing).
+    #[inline]
+    pub(crate) fn may_be_due(&self, now: Timestamp) -> bool {
+        now >= self.quiet_until
+    }
+
+    /// Nothing was due at `now`: until when nothing can be (see `quiet_until`).
+    pub(crate) fn checked_until(&mut self, now: Timestamp) {
+        let mut until = Timestamp(u64::MAX);
+        for (_, queue) in [&self.ttl, &self.tti].into_iter().flatten() {
+            if let Some((_, deadline)) = queue.oldest() {
+                until = until.min(deadline);
+            }
+        }
+        if let Some(wheel) = self.wheel.as_ref().filter(|w| w.len() > 0) {
+            until = until.min(wheel.tick_end(now));
+        }
+        self.quiet_until = until;
+    }
+
+    /// Whether a hook may change deadlines on reads and updates.
+    #[inline]
+    pub(crate) fn has_hook(&self) -> bool {
+        self.hook.is_some()
     }
 
     /// `id` was inserted at `now`, with its own `deadline` if any.
     pub(crate) fn on_insert(&mut self, id: EntryId, now: Timestamp, deadline: Option<Timestamp>) {
-        if let Some((_, queue)) = &mut self.ttl {
-            queue.push(id, now);
-        }
-        if let Some((_, queue)) = &mut self.tti {
-            queue.push(id, now);
+        for (duration, queue) in [&mut self.ttl, &mut self.tti].into_iter().flatten() {
+            let deadline = now.after(*duration);
+            self.quiet_until = self.quiet_until.min(deadline);
+            queue.push(id, deadline);
         }
         if let Some(deadline) = deadline {
+            self.quiet_until = self.quiet_until.min(deadline);
             self.wheel
                 .get_or_insert_with(|| Box::new(TimerWheel::new()))
                 .schedule(id, deadline);
         }
     }
 
-    /// Whether `id` (resident) is expired at `now`.
+    /// Whether `id` (resident) is expired at `now`: any of its deadlines is at or before it.
     #[inline]
     pub(crate) fn is_expired(&self, id: EntryId, now: Timestamp) -> bool {
-        self.deadline(id).is_some_and(|deadline| deadline <= now)
-    }
-
-    /// `id`'s deadline: the earliest of its three.
-    pub(crate) fn deadline(&self, id: EntryId) -> Option<Timestamp> {
-        let from = |entry: &Option<(u64, TimeQueue)>| {
-            entry
-                .as_ref()
-                .map(|(d, q)| Timestamp::from_nanos(q.time(id).as_nanos().saturating_add(*d)))
-        };
-        let own = self.wheel.as_ref().and_then(|w| w.deadline(id));
-        [from(&self.ttl), from(&self.tti), own]
-            .into_iter()
-            .flatten()
-            .min()
+        if let Some((_, queue)) = &self.ttl {
+            if queue.time(id) <= now {
+                return true;
+            }
+        }
+        if let Some((_, queue)) = &self.tti {
+            if queue.time(id) <= now {
+                return true;
+            }
+        }
+        match &self.wheel {
+            Some(wheel) => wheel.deadline(id).is_some_and(|deadline| deadline <= now),
+            None => false,
+        }
     }
 
     /// The lifetime the hook gives `id` after a read or an update at `now` (`None` when the
@@ -297,11 +330,14 @@ impl<K, V> ShardExpiry<K, V> {
     }
 
     /// `id` was read at `now`; `own` is a new per-entry deadline from the hook, if it changed.
+    #[inline]
     pub(crate) fn on_read(&mut self, id: EntryId, now: Timestamp, own: Option<Option<Timestamp>>) {
-        if let Some((_, queue)) = &mut self.tti {
-            queue.touch(id, now);
+        if let Some((tti, queue)) = &mut self.tti {
+            queue.touch(id, now.after(*tti));
         }
-        self.set_own(id, own);
+        if own.is_some() {
+            self.set_own(id, own);
+        }
     }
 
     /// Applies a changed per-entry deadline (`Some(None)`: none any more).
@@ -313,10 +349,12 @@ impl<K, V> ShardExpiry<K, V> {
                     wheel.cancel(id);
                 }
             }
-            Some(Some(deadline)) => self
-                .wheel
-                .get_or_insert_with(|| Box::new(TimerWheel::new()))
-                .schedule(id, deadline),
+            Some(Some(deadline)) => {
+                self.quiet_until = self.quiet_until.min(deadline);
+                self.wheel
+                    .get_or_insert_with(|| Box::new(TimerWheel::new()))
+                    .schedule(id, deadline);
+            }
         }
     }
 
@@ -336,10 +374,11 @@ impl<K, V> ShardExpiry<K, V> {
     /// A resident entry due at `now`, if the structures name one within `wheel_work`: the
     /// oldest past its time-to-live or time-to-idle, else one the wheel finds due. The caller
     /// removes it.
+    #[inline]
     pub(crate) fn next_due(&mut self, now: Timestamp, wheel_work: &mut usize) -> Option<EntryId> {
-        for (duration, queue) in [&self.ttl, &self.tti].into_iter().flatten() {
-            if let Some((id, time)) = queue.oldest() {
-                if time.as_nanos().saturating_add(*duration) <= now.as_nanos() {
+        for (_, queue) in [&self.ttl, &self.tti].into_iter().flatten() {
+            if let Some((id, deadline)) = queue.oldest() {
+                if deadline <= now {
                     return Some(id);
                 }
             }
@@ -369,6 +408,7 @@ impl<K, V> ShardExpiry<K, V> {
         if let Some(wheel) = &mut self.wheel {
             wheel.clear();
         }
+        self.quiet_until = Timestamp(u64::MAX);
     }
 
     /// Checks the structures against the `len` resident entries (`resident(id)`).
@@ -411,6 +451,7 @@ impl<K, V> Clone for ShardExpiry<K, V> {
             tti: self.tti.clone(),
             wheel: self.wheel.clone(),
             hook: self.hook.clone(),
+            quiet_until: self.quiet_until,
         }
     }
 }

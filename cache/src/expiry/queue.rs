@@ -20,7 +20,7 @@ struct Node {
     prev: u32,
     /// Towards the tail (newer), or [`NIL`].
     next: u32,
-    /// When the entry was inserted (TTL) or last read (TTI).
+    /// The entry's deadline: its insertion (TTL) or last read (TTI) plus the duration.
     time: Timestamp,
 }
 

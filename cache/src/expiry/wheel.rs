@@ -206,6 +206,13 @@ impl TimerWheel {
         }
     }
 
+    /// The first instant after `now`'s tick, or after the wheel's own tick if it lags behind:
+    /// until then, [`pop_due`](Self::pop_due) has nothing new to find.
+    pub(crate) fn tick_end(&self, now: Timestamp) -> Timestamp {
+        let tick = self.tick.min(ticks(now));
+        Timestamp::from_nanos((tick + 1).saturating_mul(1 << TICK_BITS))
+    }
+
     /// Every entry due by `now` that [`pop_due`](Self::pop_due) leaves, namely those in
     /// `now`'s own tick: for an explicit purge, after `pop_due` has caught up.
     pub(crate) fn due_now(&self, now: Timestamp) -> Vec<EntryId> {

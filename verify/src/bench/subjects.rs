@@ -35,6 +35,8 @@ pub enum SubjectKind {
     OursLruSharded,
     /// `clientcache::Cache` with W-TinyLFU in each of [`shards()`] shards.
     OursTinyLfuSharded,
+    /// `clientcache::Cache` with exact LRU and a one-hour time-to-live: what expiry costs.
+    OursLruTtl,
     /// `Mutex<hashbrown::HashMap>`: no policy at all, the floor.
     MutexHashMap,
     /// `Mutex<lru::LruCache>`.
@@ -49,12 +51,13 @@ pub enum SubjectKind {
 
 impl SubjectKind {
     /// Every subject, ours first.
-    pub const ALL: [SubjectKind; 10] = [
+    pub const ALL: [SubjectKind; 11] = [
         SubjectKind::OursLru,
         SubjectKind::OursLfu,
         SubjectKind::OursTinyLfu,
         SubjectKind::OursLruSharded,
         SubjectKind::OursTinyLfuSharded,
+        SubjectKind::OursLruTtl,
         SubjectKind::MutexHashMap,
         SubjectKind::MutexLru,
         SubjectKind::QuickCache,
@@ -70,6 +73,7 @@ impl SubjectKind {
             SubjectKind::OursTinyLfu => "clientcache TinyLFU",
             SubjectKind::OursLruSharded => "clientcache LRU, sharded",
             SubjectKind::OursTinyLfuSharded => "clientcache TinyLFU, sharded",
+            SubjectKind::OursLruTtl => "clientcache LRU, TTL",
             SubjectKind::MutexHashMap => "Mutex<HashMap>",
             SubjectKind::MutexLru => "Mutex<lru::LruCache>",
             SubjectKind::QuickCache => "quick_cache",
@@ -87,6 +91,7 @@ impl SubjectKind {
                 | SubjectKind::OursTinyLfu
                 | SubjectKind::OursLruSharded
                 | SubjectKind::OursTinyLfuSharded
+                | SubjectKind::OursLruTtl
         )
     }
 
@@ -98,6 +103,7 @@ impl SubjectKind {
             SubjectKind::OursTinyLfu => "ours-tinylfu",
             SubjectKind::OursLruSharded => "ours-lru-sharded",
             SubjectKind::OursTinyLfuSharded => "ours-tinylfu-sharded",
+            SubjectKind::OursLruTtl => "ours-lru-ttl",
             SubjectKind::MutexHashMap => "hashmap",
             SubjectKind::MutexLru => "lru-crate",
             SubjectKind::QuickCache => "quick_cache",
@@ -120,6 +126,13 @@ impl SubjectKind {
             SubjectKind::OursTinyLfu => Ours::<TinyLfuPolicy>::boxed(capacity, 1),
             SubjectKind::OursLruSharded => Ours::<LruPolicy>::boxed(capacity, sharded),
             SubjectKind::OursTinyLfuSharded => Ours::<TinyLfuPolicy>::boxed(capacity, sharded),
+            SubjectKind::OursLruTtl => Box::new(Ours(
+                Cache::<u64, u64, LruPolicy>::builder()
+                    .max_size(capacity)
+                    .time_to_live(std::time::Duration::from_secs(3600))
+                    .build()
+                    .expect("valid capacity"),
+            )),
             SubjectKind::MutexHashMap => Box::new(MapFloor::new(capacity)),
             SubjectKind::MutexLru => Box::new(Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(capacity.max(1)).expect("at least 1"),
