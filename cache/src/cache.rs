@@ -7,6 +7,7 @@
 //! the loading methods in `loading.rs`.
 
 use crate::builder::CacheBuilder;
+use crate::delivery::Delivery;
 use crate::error::Error;
 use crate::expiry::{ExpiryConfig, Timestamp};
 use crate::hasher::DefaultHashBuilder;
@@ -55,6 +56,8 @@ struct Inner<K, V, P, S> {
     hasher: S,
     /// Runs after the lock is released.
     listener: Option<Listener<K, V>>,
+    /// Hands removals to the listener, never nested (see `delivery.rs`).
+    delivery: Delivery<K, V>,
     /// The clock and the deadlines' settings, when the cache has expiry.
     expiry: Option<ExpiryConfig<K, V>>,
 }
@@ -175,6 +178,7 @@ where
                 shards,
                 hasher,
                 listener,
+                delivery: Delivery::new(),
                 expiry,
             }),
         }
@@ -205,7 +209,27 @@ where
     /// Hands removed entries to the listener, or drops them. Call with the lock released.
     #[inline]
     pub(crate) fn deliver(&self, removed: Removals<K, V>) {
-        removed.deliver(self.inner.listener.as_ref());
+        self.inner
+            .delivery
+            .deliver(removed, self.inner.listener.as_ref());
+    }
+
+    /// Reports `taken` (the entry an operation removed, if any) with `cause`, then `after`
+    /// (what left after it), and returns its value.
+    pub(crate) fn report_first(
+        &self,
+        taken: Option<(K, V)>,
+        cause: RemovalCause,
+        after: Removals<K, V>,
+    ) -> Option<V> {
+        let mut removed = Removals::new();
+        let value = taken.map(|(key, value)| {
+            removed.push(key, value.clone(), cause);
+            value
+        });
+        removed.append(after);
+        self.deliver(removed);
+        value
     }
 
     /// The hasher.
@@ -448,13 +472,7 @@ where
         let mut expired = Removals::new();
         let taken = self.lock(hash).remove(hash, key, now, &mut expired);
         // In the order they left: the entry asked for, then those that expired after it.
-        let value = taken.map(|(key_owned, value)| {
-            if let Some(listener) = self.listener() {
-                listener(key_owned, value.clone(), RemovalCause::Removed);
-            }
-            value
-        });
-        self.deliver(expired);
+        let value = self.report_first(taken, RemovalCause::Removed, expired);
         value.ok_or_else(|| Error::not_cached(key))
     }
 
@@ -490,12 +508,13 @@ where
             let fullest = shards.fullest()?;
             shards[fullest].pop_victim()
         });
-        self.deliver(expired);
-        let (key, value) = popped?;
-        if let Some(listener) = self.listener() {
-            listener(key.clone(), value.clone(), RemovalCause::Removed);
+        let mut removed = Removals::new();
+        if let Some((key, value)) = &popped {
+            removed.push(key.clone(), value.clone(), RemovalCause::Removed);
         }
-        Some((key, value))
+        removed.append(expired);
+        self.deliver(removed);
+        popped
     }
 
     /// Removes every entry; the listener sees each, next victim first, with

@@ -4,8 +4,10 @@ use std::fmt::{self, Debug};
 
 /// Why a cache operation or a configuration was refused.
 ///
-/// Keys appear in messages by their *label*: the key's `Debug` formatting. Key types that hold
-/// secrets (credentials) must redact them in `Debug`; the label is then safe to log.
+/// Keys appear in messages by their *label*: the key's `Debug` formatting, cut to
+/// [`LABEL_LIMIT`](crate::LABEL_LIMIT) bytes with a note of how many were left out. Key types
+/// that hold secrets (credentials) must redact them in `Debug`; the label is then safe to log
+/// (a cut only removes a suffix of it).
 ///
 /// # Examples
 ///
@@ -177,9 +179,10 @@ impl Error {
     }
 }
 
-/// A key's label in messages: its `Debug` formatting.
-fn label<Q: Debug + ?Sized>(key: &Q) -> String {
-    format!("{key:?}")
+/// A key's label in messages: its `Debug` formatting, cut to
+/// [`LABEL_LIMIT`](crate::LABEL_LIMIT) bytes.
+pub(crate) fn label<Q: Debug + ?Sized>(key: &Q) -> String {
+    crate::label::debug_label(key)
 }
 
 /// Formats a name list as `A, B`, or `none (enable a policy feature)` when empty.
@@ -232,6 +235,19 @@ mod tests {
         }
         let text = Error::not_cached(&Secret).to_string();
         assert!(text.contains("Secret(<redacted>)"), "{text}");
+    }
+
+    #[test]
+    fn a_huge_key_makes_a_short_message_that_says_how_much_was_cut() {
+        let key = "k".repeat(10 << 20); // 10 MiB
+        let text = Error::not_cached(&key).to_string();
+        assert!(text.len() < 1_000, "{} bytes", text.len());
+        assert!(text.contains(&format!(
+            "({} more bytes)",
+            (10 << 20) + 2 - crate::LABEL_LIMIT
+        )));
+        let text = Error::already_cached(&key).to_string();
+        assert!(text.len() < 1_000, "{} bytes", text.len());
     }
 
     #[test]

@@ -15,8 +15,11 @@
 //! waiters. Once the flight has left the table no new waiter can find it, so every waiter
 //! already holds its `Arc` and sees the outcome.
 //!
-//! A loader that fails or panics publishes `None` (its guard does it on drop): the waiters then
-//! retry from the start, and one of them becomes the next loader.
+//! A loader that fails publishes its error ([`Waited::Failed`], shared as an `Arc<dyn Any>`):
+//! the waiters that asked with the same error type return a clone of it, so a failing load runs
+//! once however many callers wait on it. A loader that panics (or, async, is cancelled)
+//! publishes [`Waited::Abandoned`] (its guard does it on drop): the waiters then retry from the
+//! start, and one of them becomes the next loader; so does a waiter whose error type differs.
 //!
 //! # Async
 //!
@@ -42,6 +45,7 @@
 use crate::sync::{self, Arc, Condvar, Mutex};
 use hashbrown::HashTable;
 use slab::Slab;
+use std::any::Any;
 use std::borrow::Borrow;
 use std::fmt;
 use std::future::Future;
@@ -66,10 +70,32 @@ struct State<V> {
 
 enum Outcome<V> {
     Loading,
+    /// Final.
+    Done(Waited<V>),
+}
+
+/// A loader's error, shared with the waiters: they downcast it to their own error type. A std
+/// `Arc` even under loom: loom's cannot hold a `dyn`.
+pub(crate) type SharedError = std::sync::Arc<dyn Any + Send + Sync>;
+
+/// How a load ended, as its waiters see it.
+pub(crate) enum Waited<V> {
     /// The value the load resolved to; each waiter clones it.
     Loaded(V),
-    /// The loader failed or panicked: waiters retry.
+    /// The loader returned this error; nothing was cached.
+    Failed(SharedError),
+    /// The loader panicked or was cancelled: waiters retry.
     Abandoned,
+}
+
+impl<V: Clone> Waited<V> {
+    fn cloned(&self) -> Self {
+        match self {
+            Waited::Loaded(value) => Waited::Loaded(value.clone()),
+            Waited::Failed(error) => Waited::Failed(std::sync::Arc::clone(error)),
+            Waited::Abandoned => Waited::Abandoned,
+        }
+    }
 }
 
 impl<V: Clone> Flight<V> {
@@ -83,27 +109,23 @@ impl<V: Clone> Flight<V> {
         }
     }
 
-    /// Blocks until the flight finishes; `Some(value)` when it loaded, `None` when it was
-    /// abandoned. Call with the cache lock released.
-    pub(crate) fn wait(&self) -> Option<V> {
+    /// Blocks until the flight finishes and returns how. Call with the cache lock released.
+    pub(crate) fn wait(&self) -> Waited<V> {
         let mut state = sync::lock(&self.state);
         loop {
             match &state.outcome {
                 Outcome::Loading => state = sync::wait(&self.done, state),
-                Outcome::Loaded(value) => return Some(value.clone()),
-                Outcome::Abandoned => return None,
+                Outcome::Done(waited) => return waited.cloned(),
             }
         }
     }
 
     /// The async [`wait`](Self::wait): `Ready` with the outcome once the flight finished;
     /// otherwise registers (or refreshes) `cx`'s waker in `slot` and returns `Pending`.
-    fn poll_wait(&self, cx: &mut Context<'_>, slot: &mut Option<usize>) -> Poll<Option<V>> {
+    fn poll_wait(&self, cx: &mut Context<'_>, slot: &mut Option<usize>) -> Poll<Waited<V>> {
         let mut state = sync::lock(&self.state);
-        match &state.outcome {
-            Outcome::Loaded(value) => return Poll::Ready(Some(value.clone())),
-            Outcome::Abandoned => return Poll::Ready(None),
-            Outcome::Loading => {}
+        if let Outcome::Done(waited) = &state.outcome {
+            return Poll::Ready(waited.cloned());
         }
         match slot.and_then(|at| state.wakers.get_mut(at)) {
             Some(waker) => {
@@ -118,18 +140,15 @@ impl<V: Clone> Flight<V> {
 }
 
 impl<V> Flight<V> {
-    /// Publishes the outcome (`None`: abandoned) and wakes every waiter, blocked threads and
-    /// async tasks. Called once, with the cache lock released.
-    pub(crate) fn finish(&self, value: Option<V>) {
+    /// Publishes the outcome and wakes every waiter, blocked threads and async tasks. Called
+    /// once, with the cache lock released.
+    pub(crate) fn finish(&self, outcome: Waited<V>) {
         let mut state = sync::lock(&self.state);
         debug_assert!(
             matches!(state.outcome, Outcome::Loading),
             "a flight finishes once"
         );
-        state.outcome = match value {
-            Some(value) => Outcome::Loaded(value),
-            None => Outcome::Abandoned,
-        };
+        state.outcome = Outcome::Done(outcome);
         let wakers = std::mem::take(&mut state.wakers);
         drop(state);
         self.done.notify_all();
@@ -158,9 +177,8 @@ impl<V> Flight<V> {
     }
 }
 
-/// An async waiter: resolves to the flight's outcome (`Some(value)`, or `None` when the load
-/// was abandoned and the caller should retry). Dropping it before it resolves only unregisters
-/// its waker.
+/// An async waiter: resolves to the flight's outcome. Dropping it before it resolves only
+/// unregisters its waker.
 pub(crate) struct FlightWait<V> {
     flight: Arc<Flight<V>>,
     /// This waiter's slot in the flight's waker list, once registered.
@@ -175,9 +193,9 @@ impl<V> FlightWait<V> {
 }
 
 impl<V: Clone> Future for FlightWait<V> {
-    type Output = Option<V>;
+    type Output = Waited<V>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<V>> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Waited<V>> {
         // `FlightWait` is `Unpin` (an `Arc` and an index), so the pin can be unwrapped safely.
         let this = self.get_mut();
         let polled = this.flight.poll_wait(cx, &mut this.slot);
@@ -311,11 +329,14 @@ mod tests {
                 thread::spawn(move || flight.wait())
             })
             .collect();
-        flight.finish(Some(7));
+        flight.finish(Waited::Loaded(7));
         for waiter in waiters {
-            assert_eq!(waiter.join().unwrap(), Some(7));
+            assert!(matches!(waiter.join().unwrap(), Waited::Loaded(7)));
         }
-        assert_eq!(flight.wait(), Some(7), "a finished flight answers at once");
+        assert!(
+            matches!(flight.wait(), Waited::Loaded(7)),
+            "a finished flight answers at once"
+        );
     }
 
     /// A waker that counts its wake-ups.
@@ -349,10 +370,11 @@ mod tests {
         assert!(Pin::new(&mut wait).poll(&mut cx).is_pending());
         assert!(Pin::new(&mut wait).poll(&mut cx).is_pending());
         assert_eq!(registered(&flight), 1, "a re-poll refreshes, never adds");
-        flight.finish(Some(9));
+        flight.finish(Waited::Loaded(9));
         assert_eq!(wakes(&counter), 1);
         assert_eq!(registered(&flight), 0);
-        assert_eq!(Pin::new(&mut wait).poll(&mut cx), Poll::Ready(Some(9)));
+        let polled = Pin::new(&mut wait).poll(&mut cx);
+        assert!(matches!(polled, Poll::Ready(Waited::Loaded(9))));
     }
 
     #[test]
@@ -367,10 +389,13 @@ mod tests {
         assert_eq!(registered(&flight), 2);
         drop(dropped);
         assert_eq!(registered(&flight), 1);
-        flight.finish(None);
+        flight.finish(Waited::Abandoned);
         assert_eq!((wakes(&dropped_counter), wakes(&kept_counter)), (0, 1));
         let polled = Pin::new(&mut kept).poll(&mut Context::from_waker(&kept_waker));
-        assert_eq!(polled, Poll::Ready(None), "abandoned: the waiter retries");
+        assert!(
+            matches!(polled, Poll::Ready(Waited::Abandoned)),
+            "the waiter retries"
+        );
     }
 
     #[test]
@@ -380,7 +405,24 @@ mod tests {
             let flight = Arc::clone(&flight);
             thread::spawn(move || flight.wait())
         };
-        flight.finish(None);
-        assert_eq!(waiter.join().unwrap(), None);
+        flight.finish(Waited::Abandoned);
+        assert!(matches!(waiter.join().unwrap(), Waited::Abandoned));
+    }
+
+    #[test]
+    fn a_failed_flight_hands_its_error_to_every_waiter() {
+        let flight = Arc::new(Flight::<u32>::new());
+        let waiter = {
+            let flight = Arc::clone(&flight);
+            thread::spawn(move || flight.wait())
+        };
+        flight.finish(Waited::Failed(std::sync::Arc::new("denied".to_string())));
+        let Waited::Failed(error) = waiter.join().unwrap() else {
+            panic!("not a failure");
+        };
+        assert_eq!(
+            error.downcast_ref::<String>().map(String::as_str),
+            Some("denied")
+        );
     }
 }

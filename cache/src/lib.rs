@@ -124,10 +124,12 @@
 pub mod aws;
 mod builder;
 mod cache;
+mod delivery;
 mod error;
 mod expiry;
 mod flight;
 mod hasher;
+mod label;
 mod listener;
 mod loading;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
@@ -139,6 +141,7 @@ mod stats;
 mod sync;
 #[cfg(all(test, not(loom)))]
 mod testing;
+mod update;
 
 pub use builder::CacheBuilder;
 pub use cache::Cache;
@@ -152,9 +155,11 @@ pub use clientcache_policy_tinylfu::TinyLfuPolicy;
 pub use error::Error;
 pub use expiry::{Clock, Expiry, ManualClock, MonotonicClock};
 pub use hasher::DefaultHashBuilder;
+pub use label::LABEL_LIMIT;
 pub use listener::RemovalCause;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 pub use policy_kind::{AnyPolicy, AnyPolicyIter, DynCache, PolicyKind};
+pub use shard::Compute;
 pub use sharding::MAX_SHARDS;
 pub use stats::CacheStats;
 

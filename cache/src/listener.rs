@@ -53,6 +53,10 @@ pub enum RemovalCause {
     /// Its deadline passed (time-to-live, time-to-idle or its own; see
     /// [`CacheBuilder::time_to_live`](crate::CacheBuilder::time_to_live)).
     Expired,
+    /// A new value took its place ([`replace`](crate::Cache::replace),
+    /// [`upsert`](crate::Cache::upsert), [`compute`](crate::Cache::compute)): the listener
+    /// gets the old value; the entry stays cached with the new one.
+    Replaced,
 }
 
 impl RemovalCause {
@@ -131,6 +135,27 @@ impl<K, V> Removals<K, V> {
         }
     }
 
+    /// Whether it holds nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self.0, Slots::Empty)
+    }
+
+    /// Adds `other`'s entries after these.
+    pub(crate) fn append(&mut self, other: Removals<K, V>) {
+        for (key, value, cause) in other.into_vec() {
+            self.push(key, value, cause);
+        }
+    }
+
+    /// The entries, in removal order.
+    pub(crate) fn into_vec(self) -> Vec<(K, V, RemovalCause)> {
+        match self.0 {
+            Slots::Empty => Vec::new(),
+            Slots::One(key, value, cause) => vec![(key, value, cause)],
+            Slots::Many(all) => all,
+        }
+    }
+
     /// Number of entries held.
     pub(crate) fn len(&self) -> usize {
         match &self.0 {
@@ -140,9 +165,9 @@ impl<K, V> Removals<K, V> {
         }
     }
 
-    /// Hands each entry, in removal order, to `listener`, or drops it when there is none. Call
-    /// with the cache lock released.
-    #[inline]
+    /// Hands each entry, in removal order, to `listener`, or drops it when there is none (the
+    /// cache delivers through `delivery.rs`; tests use this directly).
+    #[cfg(test)]
     pub(crate) fn deliver(self, listener: Option<&Listener<K, V>>) {
         let Some(listener) = listener else {
             return; // Dropped here, outside the lock.
@@ -229,5 +254,6 @@ mod tests {
         assert!(!RemovalCause::Removed.was_evicted());
         assert!(!RemovalCause::Cleared.was_evicted());
         assert!(!RemovalCause::Expired.was_evicted());
+        assert!(!RemovalCause::Replaced.was_evicted());
     }
 }

@@ -8,14 +8,81 @@
 //! ([`Cache::begin_load`], [`LoadGuard`]).
 
 use crate::cache::Cache;
-use crate::flight::{Flight, FlightWait};
+use crate::flight::{Flight, FlightWait, Waited};
 use crate::listener::Removals;
 use crate::shard::Begin;
 use crate::sync::Arc;
 use clientcache_policy_api::Policy;
+use std::cell::RefCell;
 use std::convert::Infallible;
+use std::fmt::Debug;
 use std::future::Future;
 use std::hash::{BuildHasher, Hash};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+crate::sync::thread_local! {
+    /// The flights (by address) whose loader is running on this thread right now: the sync
+    /// loader for its whole call, an async loader while it is being polled.
+    // Not `const { .. }`: loom\'s `thread_local!` does not take it.
+    #[allow(clippy::missing_const_for_thread_local)]
+    static LOADING: RefCell<Vec<usize>> = RefCell::new(Vec::new());
+}
+
+/// Marks a flight as loading on this thread while alive.
+struct LoadingHere(usize);
+
+impl LoadingHere {
+    fn enter<V>(flight: &Flight<V>) -> Self {
+        let at = flight as *const Flight<V> as usize;
+        LOADING.with(|l| l.borrow_mut().push(at));
+        LoadingHere(at)
+    }
+
+    /// Whether `flight`'s loader is running on this thread (a wait on it would never end).
+    fn includes<V>(flight: &Flight<V>) -> bool {
+        let at = flight as *const Flight<V> as usize;
+        LOADING.with(|l| l.borrow().contains(&at))
+    }
+}
+
+impl Drop for LoadingHere {
+    fn drop(&mut self) {
+        LOADING.with(|l| {
+            let mut l = l.borrow_mut();
+            if let Some(at) = l.iter().rposition(|&f| f == self.0) {
+                l.remove(at);
+            }
+        });
+    }
+}
+
+/// An async loader's future, marked as loading on its thread while polled.
+struct Marked<'f, V, F> {
+    flight: &'f Flight<V>,
+    future: Pin<Box<F>>,
+}
+
+impl<V, F: Future> Future for Marked<'_, V, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let _here = LoadingHere::enter(self.flight);
+        self.future.as_mut().poll(cx)
+    }
+}
+
+/// The panic of a loader that asked for its own key: it would wait for itself forever.
+#[cold]
+#[track_caller]
+fn load_cycle(key: &dyn Debug) -> ! {
+    panic!(
+        "clientcache: the loader of key `{}` asked the same cache for the same key on the same \
+         thread (directly, or through other loads), and would wait for its own result forever; \
+         a loader may load other keys, but must build its own value without reloading its key",
+        crate::error::label(key)
+    )
+}
 
 impl<K, V, P, S> Cache<K, V, P, S>
 where
@@ -38,14 +105,22 @@ where
     ///   its value without running `init`.
     /// - If the loader panics, nothing is cached, the panic propagates to the loader's caller
     ///   only, and the waiters retry: one of them runs its own `init`.
+    /// - If it fails ([`try_get_or_insert_with`](Self::try_get_or_insert_with)), every waiter
+    ///   gets a clone of its error.
     ///
     /// A caller runs its own `init` at most once, and only while no other load of `key` is in
     /// flight. Each call counts one hit or one miss. With `max_size` 0 the value is returned but
     /// not kept; concurrent callers still share one load. A plain [`get`](Self::get) during a
     /// load misses without waiting.
     ///
-    /// `init` must not load the same key from the same cache (it would wait for itself forever);
-    /// other keys are fine.
+    /// `init` may load other keys from the same cache, but not its own (it would wait for
+    /// itself forever).
+    ///
+    /// # Panics
+    ///
+    /// When `init`, on the thread running it, asks this cache for the key it is loading (the
+    /// cycle is detected and reported, naming the key, rather than hanging); and when `init`
+    /// panics (its own panic).
     ///
     /// # Examples
     ///
@@ -66,6 +141,7 @@ where
     /// ```
     pub fn get_or_insert_with<F>(&self, key: K, init: F) -> V
     where
+        K: Debug,
         F: FnOnce() -> V,
     {
         match self.try_get_or_insert_with(key, || Ok::<V, Infallible>(init())) {
@@ -76,13 +152,19 @@ where
 
     /// Like [`get_or_insert_with`](Self::get_or_insert_with), with a loader that can fail.
     ///
-    /// When `init` returns `Err`, nothing is cached and this call returns the error. Calls that
-    /// were waiting on this load do not get the error (it is not `Clone`): they retry, and one
-    /// of them runs its own `init`.
+    /// When `init` returns `Err`, nothing is cached, and this call and every call waiting on
+    /// this load return the error: a failing load runs once, however many callers wait on it.
+    /// The error is shared by cloning, so `E` is `Clone` (an error type that is not can be
+    /// returned as an `Arc<E>`). A waiter that asked with another error type cannot be handed
+    /// this one: it retries, and may run its own `init`.
     ///
     /// # Errors
     ///
-    /// The error `init` returned, when this call ran it.
+    /// The error `init` returned, whichever call ran it.
+    ///
+    /// # Panics
+    ///
+    /// As [`get_or_insert_with`](Self::get_or_insert_with).
     ///
     /// # Examples
     ///
@@ -99,7 +181,9 @@ where
     /// ```
     pub fn try_get_or_insert_with<F, E>(&self, key: K, init: F) -> Result<V, E>
     where
+        K: Debug,
         F: FnOnce() -> Result<V, E>,
+        E: Clone + Send + Sync + 'static,
     {
         let hash = self.hash(&key);
         let mut counted = false;
@@ -107,9 +191,9 @@ where
         let flight = loop {
             match self.begin_load(hash, key, &mut counted) {
                 Begin::Hit(value) => return Ok(value),
-                Begin::Wait(given_back, flight) => match flight.wait() {
-                    Some(value) => return Ok(value),
-                    None => key = given_back, // The loader failed: retry, maybe as the loader.
+                Begin::Wait(given_back, flight) => match waited::<V, E>(flight.wait()) {
+                    Some(result) => return result,
+                    None => key = given_back, // Abandoned: retry, maybe as the loader.
                 },
                 Begin::Load(flight) => break flight,
             }
@@ -120,8 +204,12 @@ where
             flight,
             finished: false,
         };
-        let value = init()?; // No lock held. On `Err` or a panic, the guard abandons.
-        Ok(guard.complete(value))
+        // No lock held. On a panic, the guard abandons the flight.
+        let loaded = {
+            let _here = LoadingHere::enter(&guard.flight);
+            init()
+        };
+        guard.settle(loaded)
     }
 
     /// The async [`get_or_insert_with`](Self::get_or_insert_with): concurrent tasks asking for
@@ -166,6 +254,7 @@ where
     /// ```
     pub async fn get_or_insert_with_async<F, Fut>(&self, key: K, init: F) -> V
     where
+        K: Debug,
         F: FnOnce() -> Fut,
         Fut: Future<Output = V>,
     {
@@ -180,12 +269,18 @@ where
 
     /// The async [`try_get_or_insert_with`](Self::try_get_or_insert_with): like
     /// [`get_or_insert_with_async`](Self::get_or_insert_with_async), with a loader that can
-    /// fail. When `init`'s future returns `Err`, nothing is cached and this call returns the
-    /// error; the waiters retry and one of them runs its own `init`.
+    /// fail. When `init`'s future returns `Err`, nothing is cached, and this call and every
+    /// task waiting on the load return the error, as in
+    /// [`try_get_or_insert_with`](Self::try_get_or_insert_with).
     ///
     /// # Errors
     ///
-    /// The error `init`'s future returned, when this call ran it.
+    /// The error `init`'s future returned, whichever call ran it.
+    ///
+    /// # Panics
+    ///
+    /// When `init`'s future, while it is polled, asks this cache for its own key (a task
+    /// awaiting itself); and when `init` or its future panics.
     ///
     /// # Examples
     ///
@@ -211,8 +306,10 @@ where
     /// ```
     pub async fn try_get_or_insert_with_async<F, Fut, E>(&self, key: K, init: F) -> Result<V, E>
     where
+        K: Debug,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
+        E: Clone + Send + Sync + 'static,
     {
         let hash = self.hash(&key);
         let mut counted = false;
@@ -221,10 +318,12 @@ where
             // `begin_load` takes and releases the lock: no guard lives across an `.await`.
             match self.begin_load(hash, key, &mut counted) {
                 Begin::Hit(value) => return Ok(value),
-                Begin::Wait(given_back, flight) => match FlightWait::new(flight).await {
-                    Some(value) => return Ok(value),
-                    None => key = given_back, // Abandoned: retry, maybe as the loader.
-                },
+                Begin::Wait(given_back, flight) => {
+                    match waited::<V, E>(FlightWait::new(flight).await) {
+                        Some(result) => return result,
+                        None => key = given_back, // Abandoned: retry, maybe as the loader.
+                    }
+                }
                 Begin::Load(flight) => break flight,
             }
         };
@@ -234,17 +333,24 @@ where
             flight,
             finished: false,
         };
-        // No lock held. On `Err`, a panic, or this future being dropped here, the guard
-        // abandons the flight and the waiters retry.
-        let value = init().await?;
-        Ok(guard.complete(value))
+        // No lock held. On a panic, or this future being dropped here, the guard abandons the
+        // flight and the waiters retry.
+        let loaded = Marked {
+            flight: &guard.flight,
+            future: Box::pin(init()),
+        }
+        .await;
+        guard.settle(loaded)
     }
 
     /// One step of the family, under the key's shard lock ([`Shard::begin_load`]). The first
     /// step of a call is its one counted lookup; `counted` records that it was taken.
     ///
     /// [`Shard::begin_load`]: crate::shard::Shard::begin_load
-    fn begin_load(&self, hash: u64, key: K, counted: &mut bool) -> Begin<K, V> {
+    fn begin_load(&self, hash: u64, key: K, counted: &mut bool) -> Begin<K, V>
+    where
+        K: Debug,
+    {
         let retry = std::mem::replace(counted, true);
         let now = self.now();
         let mut expired = Removals::new();
@@ -252,6 +358,11 @@ where
             .lock(hash)
             .begin_load(hash, key, retry, now, &mut expired);
         self.deliver(expired);
+        if let Begin::Wait(key, flight) = &begun {
+            if LoadingHere::includes(flight) {
+                load_cycle(key);
+            }
+        }
         begun
     }
 }
@@ -273,6 +384,21 @@ where
     P: Policy,
     S: BuildHasher,
 {
+    /// Ends the load with what the loader returned: stores a value, or shares an error with
+    /// the waiters.
+    fn settle<E: Clone + Send + Sync + 'static>(self, loaded: Result<V, E>) -> Result<V, E> {
+        match loaded {
+            Ok(value) => Ok(self.complete(value)),
+            Err(error) => {
+                let shared = std::sync::Arc::new(error.clone());
+                let mut guard = self;
+                guard.finished = true;
+                guard.end(Waited::Failed(shared));
+                Err(error)
+            }
+        }
+    }
+
     /// Stores the loaded `value` (unless the key was inserted meanwhile), publishes the
     /// outcome to the waiters, and returns it.
     fn complete(mut self, value: V) -> V {
@@ -290,10 +416,33 @@ where
         // Finished before publishing: should a waiter's waker panic in `finish`, the guard's
         // drop must not finish the flight a second time (as abandoned).
         self.finished = true;
-        self.flight.finish(Some(finished.value.clone()));
+        self.flight.finish(Waited::Loaded(finished.value.clone()));
         drop(finished.unused); // Outside the lock, like every removal.
         self.cache.deliver(removed);
         finished.value
+    }
+}
+
+impl<K, V, P, S> LoadGuard<'_, K, V, P, S> {
+    /// Unregisters the flight (if `complete` did not) and publishes `outcome`.
+    fn end(&self, outcome: Waited<V>) {
+        // `None` when `complete` had already unregistered the flight before a panic.
+        let key = self
+            .cache
+            .lock(self.hash)
+            .abandon_load(self.hash, &self.flight);
+        drop(key); // Outside the lock.
+        self.flight.finish(outcome);
+    }
+}
+
+/// A waiter's result from how the load ended: the value, the loader's error (when it is an
+/// `E`), or `None` to retry.
+fn waited<V, E: Clone + 'static>(outcome: Waited<V>) -> Option<Result<V, E>> {
+    match outcome {
+        Waited::Loaded(value) => Some(Ok(value)),
+        Waited::Failed(error) => error.downcast_ref::<E>().map(|e| Err(e.clone())),
+        Waited::Abandoned => None,
     }
 }
 
@@ -302,13 +451,7 @@ impl<K, V, P, S> Drop for LoadGuard<'_, K, V, P, S> {
         if self.finished {
             return;
         }
-        // `None` when `complete` had already unregistered the flight before a panic.
-        let key = self
-            .cache
-            .lock(self.hash)
-            .abandon_load(self.hash, &self.flight);
-        drop(key); // Outside the lock.
-        self.flight.finish(None);
+        self.end(Waited::Abandoned);
     }
 }
 

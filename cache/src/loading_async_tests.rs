@@ -1,7 +1,7 @@
 //! Async single-flight tests: cancellation by hand-polled futures (exact interleavings), and
 //! concurrency on a multi-threaded tokio runtime.
 
-use crate::testing::{TestCache, cache, loading, waiters};
+use crate::testing::{TestCache, cache, loading, value, waiters};
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
@@ -158,7 +158,7 @@ fn cancelled_loader_releases_its_waiters_and_one_takes_over() {
 }
 
 #[test]
-fn failed_async_load_caches_nothing_and_a_waiter_retries() {
+fn a_failed_async_load_hands_its_error_to_the_waiting_task() {
     let c = cache(4);
     let open = AtomicBool::new(false);
     let (_, waker) = flag();
@@ -177,10 +177,51 @@ fn failed_async_load_caches_nothing_and_a_waiter_retries() {
     );
     assert_eq!(
         poll(waiter.as_mut(), &waker),
-        Poll::Ready(Ok("second".to_string()))
+        Poll::Ready(Err("no credentials"))
     );
+    assert!(!c.contains_key(&1));
     let stats = c.stats();
-    assert_eq!((stats.misses, stats.inserts), (2, 1), "one miss per call");
+    assert_eq!((stats.misses, stats.inserts), (2, 0), "one miss per call");
+}
+
+#[test]
+fn an_async_loader_awaiting_its_own_key_panics_instead_of_waiting_forever() {
+    let c = cache(4);
+    let inner = c.clone();
+    let (_, waker) = flag();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut outer = pin!(c.get_or_insert_with_async(1, || async {
+            inner
+                .get_or_insert_with_async(1, || async { value(1) })
+                .await
+        }));
+        poll(outer.as_mut(), &waker)
+    }));
+    let payload = outcome.expect_err("a cycle panics");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(message.contains("loader of key `1`"), "{message}");
+    assert_eq!(loading(&c), 0);
+}
+
+#[test]
+fn another_task_waiting_on_a_suspended_load_of_its_thread_is_not_a_cycle() {
+    let c = cache(4);
+    let open = AtomicBool::new(false);
+    let (_, waker) = flag();
+    let mut loader = pin!(c.get_or_insert_with_async(1, || async {
+        gate(&open).await;
+        value(1)
+    }));
+    assert!(poll(loader.as_mut(), &waker).is_pending());
+    // Same thread, another task: it waits, it does not panic.
+    let mut waiter = pin!(c.get_or_insert_with_async(1, || async { value(2) }));
+    assert!(poll(waiter.as_mut(), &waker).is_pending());
+    open.store(true, Ordering::SeqCst);
+    assert_eq!(poll(loader.as_mut(), &waker), Poll::Ready(value(1)));
+    assert_eq!(poll(waiter.as_mut(), &waker), Poll::Ready(value(1)));
 }
 
 #[test]

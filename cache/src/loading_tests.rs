@@ -54,7 +54,53 @@ fn loader_runs_once_for_concurrent_callers_and_all_get_its_value() {
 }
 
 #[test]
-fn failing_loader_caches_nothing_and_a_waiter_retries_as_the_new_loader() {
+fn a_failing_load_runs_once_and_every_waiter_gets_its_error() {
+    within_seconds(|| {
+        const CALLERS: usize = 8;
+        let c = cache(4);
+        let runs = AtomicUsize::new(0);
+        thread::scope(|scope| {
+            let first = scope.spawn(|| {
+                c.try_get_or_insert_with(1, || {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    wait_until("the waiters", || waiters(&c, 1) == CALLERS - 1);
+                    Err("no credentials")
+                })
+            });
+            wait_until("the first load to start", || loading(&c) == 1);
+            let others: Vec<_> = (1..CALLERS)
+                .map(|_| {
+                    scope.spawn(|| {
+                        c.try_get_or_insert_with(1, || {
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            Ok::<_, &str>("second".to_string())
+                        })
+                    })
+                })
+                .collect();
+            assert_eq!(first.join().unwrap(), Err("no credentials"));
+            for other in others {
+                assert_eq!(
+                    other.join().unwrap(),
+                    Err("no credentials"),
+                    "shared, not rerun"
+                );
+            }
+        });
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "one loader ran for all 8 callers"
+        );
+        assert!(!c.contains_key(&1), "a failed load caches nothing");
+        let stats = c.stats();
+        assert_eq!((stats.misses, stats.inserts), (CALLERS as u64, 0));
+        assert_eq!(loading(&c), 0);
+    });
+}
+
+#[test]
+fn a_waiter_with_another_error_type_retries_as_the_new_loader() {
     within_seconds(|| {
         let c = cache(4);
         let retried = AtomicUsize::new(0);
@@ -69,7 +115,7 @@ fn failing_loader_caches_nothing_and_a_waiter_retries_as_the_new_loader() {
             let second = scope.spawn(|| {
                 c.try_get_or_insert_with(1, || {
                     retried.fetch_add(1, Ordering::SeqCst);
-                    Ok::<_, &str>("second".to_string())
+                    Ok::<_, String>("second".to_string())
                 })
             });
             assert_eq!(first.join().unwrap(), Err("no credentials"));
@@ -78,7 +124,7 @@ fn failing_loader_caches_nothing_and_a_waiter_retries_as_the_new_loader() {
         assert_eq!(
             retried.load(Ordering::SeqCst),
             1,
-            "the waiter ran its own loader once"
+            "it cannot be handed a &str error"
         );
         assert_eq!(c.peek(&1).as_deref(), Some("second"));
         let stats = c.stats();
@@ -88,6 +134,28 @@ fn failing_loader_caches_nothing_and_a_waiter_retries_as_the_new_loader() {
             "one miss per call, even retried"
         );
         assert_eq!(loading(&c), 0);
+    });
+}
+
+#[test]
+fn a_loader_asking_for_its_own_key_panics_naming_it_instead_of_hanging() {
+    within_seconds(|| {
+        let c = cache(4);
+        let inner = c.clone();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            c.get_or_insert_with(1, || inner.get_or_insert_with(1, || value(5)) + "!")
+        }));
+        let payload = outcome.expect_err("a cycle panics");
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(message.contains("loader of key `1`"), "{message}");
+        assert!(message.contains("same key on the same thread"), "{message}");
+        assert_eq!(loading(&c), 0, "the outer load was abandoned, not stranded");
+        // Other keys from inside a loader are fine.
+        let nested = c.get_or_insert_with(2, || inner.get_or_insert_with(3, || value(3)) + "+");
+        assert_eq!(nested, value(3) + "+");
     });
 }
 

@@ -457,7 +457,7 @@ where
         now: Option<Timestamp>,
         deadline: Option<Timestamp>,
         removed: &mut Removals<K, V>,
-    ) {
+    ) -> bool {
         debug_assert!(
             self.find(hash, &key).is_none(),
             "insert_new of a resident key"
@@ -472,7 +472,7 @@ where
                 _ => {
                     self.stats.evictions += 1;
                     removed.push(key, value, RemovalCause::Evicted);
-                    return;
+                    return false;
                 }
             };
             // What `evict` does, without asking the policy for its victim a second time (a
@@ -498,6 +498,7 @@ where
         debug_assert!(self.entries.len() <= self.max_size);
         debug_assert_eq!(self.table.len(), self.entries.len());
         debug_assert_eq!(self.policy.len(), self.entries.len());
+        true
     }
 
     /// Removes `key`'s entry, if resident and not expired at `now` (an expired one goes to
@@ -690,6 +691,10 @@ impl<K, V, P: Policy> fmt::Debug for Shard<K, V, P> {
             .finish()
     }
 }
+
+#[path = "shard_update.rs"]
+mod update;
+pub use update::Compute;
 
 #[cfg(all(test, not(loom)))]
 #[path = "shard_tests.rs"]

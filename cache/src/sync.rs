@@ -1,8 +1,9 @@
 //! The synchronization primitives, from loom under `cfg(loom)` and from std otherwise.
 //!
 //! Every lock in the crate goes through this module (the crossbeam pattern), so the loom models
-//! in `tests/loom.rs` explore the real code's interleavings. Nothing here uses atomics directly:
-//! the cache's counters are plain integers guarded by the one lock.
+//! in `tests/loom.rs` explore the real code's interleavings, and so do the thread identities and
+//! thread-locals the delivery of removals (`delivery.rs`) and the loop detection of loads use.
+//! The cache's counters are plain integers guarded by the locks.
 //!
 //! # Poisoning
 //!
@@ -14,8 +15,24 @@
 
 #[cfg(loom)]
 pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread::ThreadId;
+#[cfg(loom)]
+pub(crate) use loom::thread_local;
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread::ThreadId;
+#[cfg(not(loom))]
+pub(crate) use std::thread_local;
+
+/// The calling thread (a loom model thread under loom).
+pub(crate) fn current_thread() -> ThreadId {
+    #[cfg(loom)]
+    return loom::thread::current().id();
+    #[cfg(not(loom))]
+    return std::thread::current().id();
+}
 
 use std::sync::PoisonError;
 

@@ -418,9 +418,10 @@ impl fmt::Display for ClientCacheKey {
 }
 
 impl fmt::Debug for ClientCacheKey {
-    /// `ClientCacheKey(<label>)`: as redacted as the label.
+    /// `ClientCacheKey(<label>)`, the label cut to [`LABEL_LIMIT`](crate::LABEL_LIMIT) bytes: as
+    /// redacted as the label.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ClientCacheKey({self})")
+        write!(f, "ClientCacheKey({})", crate::label::display_label(self))
     }
 }
 

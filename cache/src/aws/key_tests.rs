@@ -444,3 +444,24 @@ fn string_parameters_cannot_forge_a_label() {
         .unwrap();
     assert_eq!(flag.to_string(), "s3(tag=true)");
 }
+
+#[test]
+fn a_huge_invalid_value_makes_a_bounded_message_and_a_long_key_a_bounded_debug() {
+    let region = "x y".repeat(35_000); // 100 KB, invalid (spaces)
+    let err = ClientCacheKey::builder("s3")
+        .region(&region)
+        .build()
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.len() < 1_000, "{} bytes", text.len());
+    assert!(text.contains("more bytes"), "{text}");
+    let long = ClientCacheKey::builder("s3")
+        .param("tag", "v".repeat(100_000))
+        .build()
+        .unwrap();
+    assert!(format!("{long:?}").len() < 1_000);
+    assert!(
+        long.to_string().len() > 100_000,
+        "Display stays the full, stable label"
+    );
+}

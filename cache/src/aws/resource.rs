@@ -152,8 +152,9 @@ impl fmt::Display for ResourceCacheKey {
 }
 
 impl fmt::Debug for ResourceCacheKey {
-    /// `ResourceCacheKey(<label>)`: as redacted as the client's label.
+    /// `ResourceCacheKey(<label>)`, the label cut to [`LABEL_LIMIT`](crate::LABEL_LIMIT) bytes: as
+    /// redacted as the client's label.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ResourceCacheKey({self})")
+        write!(f, "ResourceCacheKey({})", crate::label::display_label(self))
     }
 }

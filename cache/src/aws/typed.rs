@@ -477,7 +477,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     pub fn try_get_or_insert_with<T, E, F>(&self, key: K, init: F) -> Result<T, E>
     where
         T: Any + Send + Sync + Clone,
-        E: From<Error>,
+        E: From<Error> + Clone + Send + Sync + 'static,
         F: FnOnce() -> Result<T, E>,
     {
         // A clone (an `Arc` for the AWS keys) names the key if the stored type is wrong.
@@ -521,7 +521,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     pub async fn try_get_or_insert_with_async<T, E, F, Fut>(&self, key: K, init: F) -> Result<T, E>
     where
         T: Any + Send + Sync + Clone,
-        E: From<Error>,
+        E: From<Error> + Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {

@@ -30,7 +30,10 @@ pub(crate) fn service(name: &str) -> Result<(), Error> {
     let fail = |why: &str| {
         Err(Error::invalid_key(
             "service",
-            format!("`{}` {why}", name.escape_debug()),
+            format!(
+                "`{}` {why}",
+                crate::label::display_label(name.escape_debug())
+            ),
         ))
     };
     if name.is_empty() {
@@ -83,7 +86,7 @@ pub(crate) fn region(region: &str) -> Result<(), Error> {
             format!(
                 "`{}` cannot be a region: a region becomes part of the endpoint's host name, so \
                  it must be letters, digits and `-`, like `us-east-1`",
-                region.escape_debug()
+                crate::label::display_label(region.escape_debug())
             ),
         ));
     }
@@ -99,7 +102,7 @@ pub(crate) fn endpoint_url(url: &str) -> Result<(), Error> {
     let shown = if url.contains('@') {
         "the URL (not shown: it contains `@`, which may carry a password)".to_string()
     } else {
-        format!("`{}`", url.escape_debug())
+        format!("`{}`", crate::label::display_label(url.escape_debug()))
     };
     let fail = |why: &str| Err(Error::invalid_key("endpoint_url", format!("{shown} {why}")));
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -152,7 +155,7 @@ pub(crate) fn profile(name: &str) -> Result<(), Error> {
             format!(
                 "`{}` cannot be a profile name; give the name as it appears in ~/.aws/config, \
                  without surrounding spaces, e.g. `prod`",
-                name.escape_debug()
+                crate::label::display_label(name.escape_debug())
             ),
         ));
     }
@@ -169,7 +172,7 @@ pub(crate) fn app_name(name: &str) -> Result<(), Error> {
             format!(
                 "`{}` is not a valid app name: the SDK accepts ASCII letters, digits and \
                  !#$%&'*+-.^_`|~, e.g. `billing-service`",
-                name.escape_debug()
+                crate::label::display_label(name.escape_debug())
             ),
         ));
     }
@@ -191,7 +194,7 @@ pub(crate) fn behavior_version(version: &str) -> Result<(), Error> {
             format!(
                 "`{}` is not a behavior version; name it by its date, e.g. `2026-01-12` for \
                  BehaviorVersion::v2026_01_12()",
-                version.escape_debug()
+                crate::label::display_label(version.escape_debug())
             ),
         ));
     }
@@ -213,14 +216,17 @@ pub(crate) fn param_name(name: &str) -> Result<(), Error> {
             format!(
                 "`{}` is not a parameter name; use the service config setter's name in \
                  snake_case, e.g. `force_path_style`",
-                name.escape_debug()
+                crate::label::display_label(name.escape_debug())
             ),
         ));
     }
     if RESERVED.contains(&name) {
         return Err(Error::invalid_key(
             "parameter name",
-            format!("`{name}` is a parameter of the key itself; use its own setter instead"),
+            format!(
+                "`{}` is a parameter of the key itself; use its own setter instead",
+                crate::label::display_label(name)
+            ),
         ));
     }
     Ok(())
@@ -234,7 +240,7 @@ pub(crate) fn resource_part(parameter: &'static str, value: &str) -> Result<(), 
             format!(
                 "`{}` is empty or has control characters; name the resource as the service \
                  does, e.g. type `bucket` and id `my-bucket`",
-                value.escape_debug()
+                crate::label::display_label(value.escape_debug())
             ),
         ));
     }

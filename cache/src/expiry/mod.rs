@@ -63,7 +63,8 @@ const WHEEL_WORK_PER_OPERATION: usize = 8;
 /// Each method returns the time the entry has left from `now`, or `None` for no deadline of
 /// its own (the builder's time-to-live and time-to-idle still apply). `expire_after_create`
 /// runs before the cache lock is taken, except for a value a `get_or_insert_with` loader made
-/// (the shard holds that key during the load); there, and in `expire_after_read` and
+/// (the shard holds that key during the load) or [`Cache::compute`](crate::Cache::compute)
+/// inserts; there, and in `expire_after_read` and
 /// `expire_after_update`, it runs under the lock of the entry's shard, before the entry
 /// changes. So a hook must be quick, must not call into the cache, and should not panic (a
 /// panic leaves the cache consistent, without the entry it was computing a deadline for).
@@ -334,6 +335,22 @@ impl<K, V> ShardExpiry<K, V> {
     pub(crate) fn on_read(&mut self, id: EntryId, now: Timestamp, own: Option<Option<Timestamp>>) {
         if let Some((tti, queue)) = &mut self.tti {
             queue.touch(id, now.after(*tti));
+        }
+        if own.is_some() {
+            self.set_own(id, own);
+        }
+    }
+
+    /// `id`'s value was replaced at `now`: its time-to-live and time-to-idle start again;
+    /// `own` is a new per-entry deadline from the hook, if it changed.
+    pub(crate) fn on_update(
+        &mut self,
+        id: EntryId,
+        now: Timestamp,
+        own: Option<Option<Timestamp>>,
+    ) {
+        for (duration, queue) in [&mut self.ttl, &mut self.tti].into_iter().flatten() {
+            queue.touch(id, now.after(*duration));
         }
         if own.is_some() {
             self.set_own(id, own);
