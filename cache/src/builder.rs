@@ -32,6 +32,7 @@ use std::time::Duration;
 /// assert_eq!(cache.max_size(), 100);
 /// # Ok::<(), clientcache::Error>(())
 /// ```
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct CacheBuilder<K, V, P, S = DefaultHashBuilder> {
     max_size: usize,
     shards: usize,
@@ -40,6 +41,26 @@ pub struct CacheBuilder<K, V, P, S = DefaultHashBuilder> {
     hasher: S,
     listener: Option<Listener<K, V>>,
     expiry: ExpirySettings<K, V>,
+}
+
+impl<K, V, P: Clone, S: Clone> Clone for CacheBuilder<K, V, P, S> {
+    /// A copy of the configuration (the listener, hook and clock are shared).
+    fn clone(&self) -> Self {
+        CacheBuilder {
+            max_size: self.max_size,
+            shards: self.shards,
+            policy_value: self.policy_value.clone(),
+            hasher: self.hasher.clone(),
+            listener: self.listener.clone(),
+            expiry: ExpirySettings {
+                enabled: self.expiry.enabled,
+                time_to_live: self.expiry.time_to_live,
+                time_to_idle: self.expiry.time_to_idle,
+                hook: self.expiry.hook.clone(),
+                clock: self.expiry.clock.clone(),
+            },
+        }
+    }
 }
 
 /// What the expiry setters asked for; `enabled` once any of them was called.
@@ -133,6 +154,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// cache.insert(1, 1).unwrap();
     /// assert!(cache.is_empty());
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn max_size(mut self, max_size: usize) -> Self {
         self.max_size = max_size;
         self
@@ -186,6 +208,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// assert!(Cache::<u64, u64, LruPolicy>::builder().shards(0).build().is_err());
     /// # Ok::<(), Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn shards(mut self, shards: usize) -> Self {
         self.shards = shards;
         self
@@ -244,6 +267,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// assert!(!cache.contains_key("eu-west-1"));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn time_to_live(mut self, ttl: Duration) -> Self {
         self.expiry.enabled = true;
         self.expiry.time_to_live = Some(ttl);
@@ -274,6 +298,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// assert_eq!(cache.get("tenant-a"), None);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn time_to_idle(mut self, tti: Duration) -> Self {
         self.expiry.enabled = true;
         self.expiry.time_to_idle = Some(tti);
@@ -288,6 +313,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// See [`Expiry`].
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn expire_after(mut self, hook: impl Expiry<K, V> + 'static) -> Self {
         self.expiry.enabled = true;
         self.expiry.hook = Some(Arc::new(hook));
@@ -308,6 +334,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// assert_eq!(cache.get("a"), Some(1));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn per_entry_expiry(mut self) -> Self {
         self.expiry.enabled = true;
         self
@@ -320,6 +347,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// See [`time_to_live`](Self::time_to_live).
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.expiry.enabled = true;
         self.expiry.clock = Some(Arc::new(clock));
@@ -354,6 +382,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// cache.insert(2, 2).unwrap();
     /// assert_eq!(closed.load(Ordering::Relaxed), 1);
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn eviction_listener<F>(mut self, listener: F) -> Self
     where
         F: Fn(K, V, RemovalCause) + Send + Sync + 'static,

@@ -62,6 +62,21 @@ struct Inner<K, V, P, S> {
     expiry: Option<ExpiryConfig<K, V>>,
 }
 
+// A panic in user code never leaves a cache half-updated (user code runs before a mutation or
+// after the last, and a poisoned lock is recovered: see `sync.rs`), so a cache may be used
+// again after a caught panic, whatever its listener, hook or clock capture.
+impl<K, V, P, S> std::panic::UnwindSafe for Cache<K, V, P, S> {}
+impl<K, V, P, S> std::panic::RefUnwindSafe for Cache<K, V, P, S> {}
+
+/// `Cache` is `UnwindSafe` and `RefUnwindSafe`, checked at compile time.
+const _: () = {
+    fn unwind_safe<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    #[allow(dead_code)]
+    fn check<K, V, P, S>() {
+        unwind_safe::<Cache<K, V, P, S>>();
+    }
+};
+
 impl<K, V, P, S> Clone for Cache<K, V, P, S> {
     /// Another handle to the same cache (use [`Cache::deep_clone`] for a copy).
     fn clone(&self) -> Self {
@@ -115,6 +130,7 @@ where
     /// assert_eq!(cache.max_size(), 100);
     /// ```
     #[track_caller]
+    #[must_use]
     pub fn new(max_size: usize) -> Self {
         match Self::builder().max_size(max_size).build() {
             Ok(cache) => cache,
@@ -133,6 +149,7 @@ where
     /// let cache = Cache::<String, u32, LruPolicy>::builder().build().unwrap();
     /// assert_eq!(cache.max_size(), 10);
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn builder() -> CacheBuilder<K, V, P> {
         CacheBuilder::with_policy(P::default()).max_size(DEFAULT_MAX_SIZE)
     }
@@ -556,6 +573,7 @@ where
     /// }
     /// assert_eq!(cache.len(), 2);
     /// ```
+    #[must_use]
     pub fn len(&self) -> usize {
         let now = self.now();
         let mut expired = Removals::new();
@@ -646,6 +664,7 @@ where
     /// cache.insert(1, 1).unwrap();
     /// assert!(!cache.is_empty());
     /// ```
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -660,6 +679,7 @@ where
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(3);
     /// assert_eq!(cache.max_size(), 3);
     /// ```
+    #[must_use]
     pub fn max_size(&self) -> usize {
         self.shards().with_all(|shards| shards.max_size())
     }
@@ -675,6 +695,7 @@ where
     /// assert_eq!(cache.shard_count(), 4);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn shard_count(&self) -> usize {
         self.shards().count()
     }
@@ -757,6 +778,7 @@ where
     /// let stats = cache.stats();
     /// assert_eq!((stats.inserts, stats.evictions), (2, 1));
     /// ```
+    #[must_use]
     pub fn stats(&self) -> CacheStats {
         self.shards().with_all(|shards| shards.stats())
     }
@@ -791,6 +813,7 @@ where
     /// let cache: Cache<u32, u32, LfuPolicy> = Cache::new(1);
     /// assert_eq!(cache.policy_name(), "LFU");
     /// ```
+    #[must_use]
     pub fn policy_name(&self) -> &'static str {
         self.shards().lock_at(0).policy().name()
     }

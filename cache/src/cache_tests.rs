@@ -88,8 +88,8 @@ fn get_is_an_access_but_peek_contains_and_snapshots_are_not() {
     }
     c.peek(&1);
     c.contains_key(&1);
-    c.keys();
-    c.entries();
+    let _ = c.keys();
+    let _ = c.entries();
     assert_eq!(c.keys(), [1, 2, 3]);
     assert_eq!(c.stats().requests(), 0);
     c.get(&1);
@@ -498,4 +498,29 @@ fn same_operations_give_the_same_state_in_two_caches() {
         (c.entries(), c.stats())
     };
     assert_eq!(run(), run());
+}
+
+#[test]
+fn a_cloned_builder_builds_an_independent_cache_with_the_same_settings() {
+    let builder = CacheBuilder::with_policy(VecLru::default())
+        .max_size(3)
+        .shards(1)
+        .time_to_live(std::time::Duration::from_secs(60));
+    let (a, b) = (builder.clone().build().unwrap(), builder.build().unwrap());
+    a.insert(1, value(1)).unwrap();
+    assert!(b.is_empty());
+    assert_eq!((a.max_size(), b.max_size()), (3, 3));
+}
+
+#[test]
+fn a_cache_can_be_used_across_catch_unwind_without_assert_unwind_safe() {
+    let c = cache(2);
+    c.insert(1, value(1)).unwrap();
+    // Compiles only because `Cache` is `RefUnwindSafe`.
+    let caught = std::panic::catch_unwind(|| {
+        let _ = c.get(&1);
+        panic!("user code panics");
+    });
+    assert!(caught.is_err());
+    assert_eq!(c.get(&1), Some(value(1)));
 }

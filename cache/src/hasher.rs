@@ -64,6 +64,7 @@ impl DefaultHashBuilder {
     /// let seeded = DefaultHashBuilder::with_seed(DefaultHashBuilder::SEED);
     /// assert_eq!(seeded.hash_one(7u64), DefaultHashBuilder::default().hash_one(7u64));
     /// ```
+    #[must_use]
     pub const fn with_seed(seed: u64) -> Self {
         DefaultHashBuilder(foldhash::fast::FixedState::with_seed(seed))
     }

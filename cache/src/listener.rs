@@ -71,6 +71,7 @@ impl RemovalCause {
     /// assert!(RemovalCause::Resized.was_evicted());
     /// assert!(!RemovalCause::Cleared.was_evicted());
     /// ```
+    #[must_use]
     pub const fn was_evicted(self) -> bool {
         matches!(self, RemovalCause::Evicted | RemovalCause::Resized)
     }

@@ -87,6 +87,7 @@ impl PolicyKind {
     /// let names: Vec<&str> = PolicyKind::all().iter().map(|k| k.name()).collect();
     /// assert_eq!(names, ["LRU", "LFU", "TinyLFU"]);
     /// ```
+    #[must_use]
     pub const fn all() -> &'static [PolicyKind] {
         Self::ALL
     }
@@ -100,6 +101,7 @@ impl PolicyKind {
     ///
     /// assert_eq!(PolicyKind::Lru.name(), "LRU");
     /// ```
+    #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
             #[cfg(feature = "lru")]
@@ -178,6 +180,7 @@ impl AnyPolicy {
     ///
     /// assert!(AnyPolicy::new(PolicyKind::Lru).is_empty());
     /// ```
+    #[must_use]
     pub fn new(kind: PolicyKind) -> Self {
         match kind {
             #[cfg(feature = "lru")]
@@ -198,6 +201,7 @@ impl AnyPolicy {
     ///
     /// assert_eq!(AnyPolicy::default().kind(), PolicyKind::default());
     /// ```
+    #[must_use]
     pub fn kind(&self) -> PolicyKind {
         match self {
             #[cfg(feature = "lru")]
@@ -387,6 +391,7 @@ impl<K, V, S> CacheBuilder<K, V, AnyPolicy, S> {
     /// assert_eq!(cache.policy_name(), "LRU");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn policy(mut self, kind: PolicyKind) -> Self {
         self.policy_value = AnyPolicy::new(kind);
         self

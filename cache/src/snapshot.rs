@@ -36,6 +36,7 @@ where
     /// cache.get(&1);
     /// assert_eq!(cache.keys(), [2, 3, 1]);
     /// ```
+    #[must_use]
     pub fn keys(&self) -> Vec<K>
     where
         K: Clone,
@@ -55,6 +56,7 @@ where
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.values(), [10, 20]);
     /// ```
+    #[must_use]
     pub fn values(&self) -> Vec<V> {
         self.collect(|_, v| v.clone())
     }
@@ -71,6 +73,7 @@ where
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.entries(), [(1, 10), (2, 20)]);
     /// ```
+    #[must_use]
     pub fn entries(&self) -> Vec<(K, V)>
     where
         K: Clone,
@@ -92,6 +95,7 @@ where
     /// }
     /// assert_eq!(cache.keys_rev(), [3, 2, 1]); // most recently used first
     /// ```
+    #[must_use]
     pub fn keys_rev(&self) -> Vec<K>
     where
         K: Clone,
@@ -111,6 +115,7 @@ where
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.values_rev(), [20, 10]);
     /// ```
+    #[must_use]
     pub fn values_rev(&self) -> Vec<V> {
         reversed(self.values())
     }
@@ -127,6 +132,7 @@ where
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.entries_rev(), [(2, 20), (1, 10)]);
     /// ```
+    #[must_use]
     pub fn entries_rev(&self) -> Vec<(K, V)>
     where
         K: Clone,
@@ -153,6 +159,7 @@ where
     /// assert_eq!(cache.keys(), [1]);
     /// assert_eq!(copy.keys(), [1, 2]);
     /// ```
+    #[must_use]
     pub fn deep_clone(&self) -> Self
     where
         K: Clone,

@@ -61,6 +61,7 @@ impl CacheStats {
     /// cache.peek(&1); // not counted
     /// assert_eq!(cache.stats().requests(), 1);
     /// ```
+    #[must_use]
     pub const fn requests(&self) -> u64 {
         self.hits.saturating_add(self.misses)
     }
@@ -93,6 +94,7 @@ impl CacheStats {
     /// cache.get(&2);
     /// assert_eq!(cache.stats().hit_ratio(), 0.75);
     /// ```
+    #[must_use]
     pub fn hit_ratio(&self) -> f64 {
         match self.requests() {
             0 => 0.0,

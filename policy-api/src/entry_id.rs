@@ -26,12 +26,14 @@ impl EntryId {
     ///
     /// When `index` is `u32::MAX` (reserved); use [`EntryId::from_index`] for a checked twin.
     #[track_caller]
+    #[must_use]
     pub const fn new(index: u32) -> Self {
         assert!(index != u32::MAX, "EntryId index u32::MAX is reserved");
         EntryId(index)
     }
 
     /// The id with index `index`, or `None` when it exceeds [`EntryId::MAX_INDEX`].
+    #[must_use]
     pub const fn from_index(index: usize) -> Option<Self> {
         if index <= Self::MAX_INDEX {
             Some(EntryId(index as u32))
@@ -41,11 +43,13 @@ impl EntryId {
     }
 
     /// The index, for addressing tables.
+    #[must_use]
     pub const fn index(self) -> usize {
         self.0 as usize
     }
 
     /// The index as `u32`, for compact links.
+    #[must_use]
     pub const fn get(self) -> u32 {
         self.0
     }

@@ -26,6 +26,7 @@ impl InvariantViolation {
     }
 
     /// The description.
+    #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }

@@ -163,6 +163,7 @@ impl LfuPolicy {
     /// let lfu = LfuPolicy::with_capacity(1024);
     /// assert!(lfu.is_empty());
     /// ```
+    #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
         let mut policy = Self::default();
         policy.set_capacity(capacity);
@@ -183,6 +184,7 @@ impl LfuPolicy {
     /// assert!(!lfu.contains(EntryId::new(3)));
     /// ```
     #[inline]
+    #[must_use]
     pub fn contains(&self, id: EntryId) -> bool {
         self.nodes.get(id.index()).is_some_and(|n| n.is_resident())
     }
@@ -204,6 +206,7 @@ impl LfuPolicy {
     /// lfu.on_remove(id);
     /// assert_eq!(lfu.frequency(id), None);
     /// ```
+    #[must_use]
     pub fn frequency(&self, id: EntryId) -> Option<u64> {
         let node = self.nodes.get(id.index()).filter(|n| n.is_resident())?;
         Some(self.buckets[node.bucket as usize].freq)

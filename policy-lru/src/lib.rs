@@ -134,6 +134,7 @@ impl LruPolicy {
     /// let lru = LruPolicy::with_capacity(1024);
     /// assert!(lru.is_empty());
     /// ```
+    #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
         let mut policy = Self::default();
         policy.set_capacity(capacity);
@@ -154,6 +155,7 @@ impl LruPolicy {
     /// assert!(!lru.contains(EntryId::new(3)));
     /// ```
     #[inline]
+    #[must_use]
     pub fn contains(&self, id: EntryId) -> bool {
         self.nodes.get(id.index()).is_some_and(|n| n.is_resident())
     }

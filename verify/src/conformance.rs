@@ -16,6 +16,9 @@
 //! | `pop` | `pop_victim()` |
 //! | `resize N` | `set_max_size(N)` |
 //! | `clear` | `clear()` |
+//! | `replace KEY` | `replace(KEY, ())`: an access when cached |
+//! | `upsert KEY` | `upsert(KEY, ())` |
+//! | `retain PREFIX` | `retain(\|k, _\| k.starts_with(PREFIX))`: drops the other keys |
 //!
 //! The whole script is checked before anything runs: a bad line is an error naming its line
 //! number and the expected syntax.
@@ -27,7 +30,9 @@
 //! - `OP` is the op as written, with single spaces (`insert a`, `pop`, `resize 2`);
 //! - `RESULT` is `ok` (insert stored or refused by nobody, resize, clear), `already-cached`
 //!   (insert of a resident key), `hit` or `miss` (get, peek), `removed` or `not-cached`
-//!   (remove), `popped KEY` or `empty` (pop), `invalid-max-size` (resize beyond the limit);
+//!   (remove), `popped KEY` or `empty` (pop), `invalid-max-size` (resize beyond the limit),
+//!   `replaced` or `not-cached` (replace), `replaced` or `inserted` (upsert), `dropped N`
+//!   (retain: how many keys it dropped, listed after it in policy order);
 //!   then ` evicted K1 K2 ...` when the op made the policy drop keys (an insert into a full
 //!   cache; a newcomer refused by an admission filter, or any insert at max size 0, lists
 //!   itself; a shrinking resize lists keys in eviction order);
@@ -66,6 +71,12 @@ pub enum ScriptOp {
     Resize(usize),
     /// `clear`.
     Clear,
+    /// `replace KEY`.
+    Replace(String),
+    /// `upsert KEY`.
+    Upsert(String),
+    /// `retain PREFIX`.
+    Retain(String),
 }
 
 impl fmt::Display for ScriptOp {
@@ -78,13 +89,17 @@ impl fmt::Display for ScriptOp {
             ScriptOp::Pop => f.write_str("pop"),
             ScriptOp::Resize(n) => write!(f, "resize {n}"),
             ScriptOp::Clear => f.write_str("clear"),
+            ScriptOp::Replace(k) => write!(f, "replace {k}"),
+            ScriptOp::Upsert(k) => write!(f, "upsert {k}"),
+            ScriptOp::Retain(prefix) => write!(f, "retain {prefix}"),
         }
     }
 }
 
 /// The accepted lines, for errors.
-pub const SYNTAX: &str = "insert KEY, get KEY, peek KEY, remove KEY, pop, resize N, clear \
-                          (KEY without whitespace, N an unsigned integer)";
+pub const SYNTAX: &str = "insert KEY, get KEY, peek KEY, remove KEY, pop, resize N, clear, \
+                          replace KEY, upsert KEY, retain PREFIX (KEY and PREFIX without \
+                          whitespace, N an unsigned integer)";
 
 /// A script line that does not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,6 +161,12 @@ pub fn parse_script(text: &str) -> Result<Vec<ScriptOp>, ScriptError> {
             "get" => ScriptOp::Get(key(arg)?),
             "peek" => ScriptOp::Peek(key(arg)?),
             "remove" => ScriptOp::Remove(key(arg)?),
+            "replace" => ScriptOp::Replace(key(arg)?),
+            "upsert" => ScriptOp::Upsert(key(arg)?),
+            "retain" => ScriptOp::Retain(
+                arg.map(str::to_string)
+                    .ok_or_else(|| bad("`retain` needs a PREFIX".into()))?,
+            ),
             "pop" => none(arg, ScriptOp::Pop)?,
             "clear" => none(arg, ScriptOp::Clear)?,
             "resize" => {
@@ -176,13 +197,18 @@ impl PolicyVisitor for Runner<'_> {
     type Output = Result<String, String>;
 
     fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
-        let dropped: Arc<Mutex<Vec<String>>> = Arc::default();
+        let dropped: Arc<Mutex<Vec<(String, RemovalCause)>>> = Arc::default();
         let sink = Arc::clone(&dropped);
         let cache = Cache::<String, (), P>::builder()
             .max_size(self.max_size)
             .eviction_listener(move |key, (), cause| {
-                if matches!(cause, RemovalCause::Evicted | RemovalCause::Resized) {
-                    sink.lock().unwrap_or_else(|e| e.into_inner()).push(key);
+                if matches!(
+                    cause,
+                    RemovalCause::Evicted | RemovalCause::Resized | RemovalCause::Removed
+                ) {
+                    sink.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((key, cause));
                 }
             })
             .build()
@@ -215,11 +241,35 @@ impl PolicyVisitor for Runner<'_> {
                     cache.clear();
                     "ok".to_string()
                 }
+                ScriptOp::Replace(k) => match cache.replace(k.clone(), ()) {
+                    Ok(()) => "replaced".to_string(),
+                    Err(Error::NotCached { .. }) => "not-cached".to_string(),
+                    Err(e) => return Err(format!("`{op}` failed unexpectedly: {e}")),
+                },
+                ScriptOp::Upsert(k) => match cache.upsert(k.clone(), ()) {
+                    Some(()) => "replaced".to_string(),
+                    None => "inserted".to_string(),
+                },
+                ScriptOp::Retain(prefix) => {
+                    format!(
+                        "dropped {}",
+                        cache.retain(|k, ()| k.starts_with(prefix.as_str()))
+                    )
+                }
             };
             let _ = write!(out, "{op} -> {result}");
-            let evicted = std::mem::take(&mut *dropped.lock().unwrap_or_else(|e| e.into_inner()));
+            let left = std::mem::take(&mut *dropped.lock().unwrap_or_else(|e| e.into_inner()));
+            let (evicted, removed): (Vec<_>, Vec<_>) = left
+                .into_iter()
+                .partition(|(_, cause)| *cause != RemovalCause::Removed);
             if !evicted.is_empty() {
-                let _ = write!(out, " evicted {}", evicted.join(" "));
+                let keys: Vec<String> = evicted.into_iter().map(|(k, _)| k).collect();
+                let _ = write!(out, " evicted {}", keys.join(" "));
+            }
+            // The keys a retain dropped (a remove or a pop names its own key already).
+            if matches!(op, ScriptOp::Retain(_)) && !removed.is_empty() {
+                let keys: Vec<String> = removed.into_iter().map(|(k, _)| k).collect();
+                let _ = write!(out, " {}", keys.join(" "));
             }
             let _ = writeln!(out, " [{}]", cache.keys().join(" "));
         }

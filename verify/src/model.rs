@@ -212,6 +212,29 @@ impl ReferenceCache {
         evicted
     }
 
+    /// Replaces `key`'s value (an access, counted as neither hit nor miss); returns the old.
+    pub fn replace(&mut self, key: u16, value: u64) -> Result<u64, ModelError> {
+        let tick = self.next_tick();
+        let resident = self.residents.get_mut(&key).ok_or(ModelError::NotCached)?;
+        resident.frequency += 1;
+        resident.last_use = tick;
+        Ok(std::mem::replace(&mut resident.value, value))
+    }
+
+    /// Removes every key from `split` up, next victim first; returns them (removals).
+    pub fn retain_below(&mut self, split: u16) -> Vec<(u16, u64)> {
+        let dropped: Vec<(u16, u64)> = self
+            .entries()
+            .into_iter()
+            .filter(|&(key, _)| key >= split)
+            .collect();
+        for (key, _) in &dropped {
+            self.residents.remove(key);
+        }
+        self.stats.removals += dropped.len() as u64;
+        dropped
+    }
+
     /// Removes everything; returns the entries, next victim first.
     pub fn clear(&mut self) -> Vec<(u16, u64)> {
         let cleared = self.entries();

@@ -44,6 +44,12 @@ pub enum Op {
     SetMaxSize(usize),
     /// `clear()`.
     Clear,
+    /// `replace(key, value)`: an access when the key is cached.
+    Replace(u16),
+    /// `upsert(key, value)`.
+    Upsert(u16),
+    /// `retain(|k, _| k < split)`: drops every key from `split` up.
+    Retain(u16),
 }
 
 /// What an [`Op`] returned, in a form every subject can produce.
@@ -61,6 +67,12 @@ pub enum Outcome {
     Popped(Option<(u16, u64)>),
     /// From `set_max_size` and `clear`.
     Done,
+    /// From `replace`: the old value.
+    Replace(Result<u64, ModelError>),
+    /// From `upsert`: the old value, if it replaced.
+    Upsert(Option<u64>),
+    /// From `retain`: how many it dropped.
+    Retained(usize),
 }
 
 /// The proptest strategy for one op (weights favour inserts and gets, so caches fill up).
@@ -71,16 +83,19 @@ pub fn op_strategy() -> impl Strategy<Value = Op> {
         6 => key.clone().prop_map(Op::Get),
         1 => key.clone().prop_map(Op::Peek),
         1 => key.clone().prop_map(Op::ContainsKey),
-        2 => key.prop_map(Op::Remove),
+        2 => key.clone().prop_map(Op::Remove),
         1 => Just(Op::PopVictim),
         1 => (0..=MAX_SIZE_LIMIT).prop_map(Op::SetMaxSize),
         1 => Just(Op::Clear),
+        2 => key.clone().prop_map(Op::Replace),
+        2 => key.prop_map(Op::Upsert),
+        1 => (0..=KEY_SPACE).prop_map(Op::Retain),
     ]
 }
 
 /// The op kinds with their weights, shared by [`op_strategy`]'s intent and [`Op`]'s
 /// [`Arbitrary`] impl: a byte picks a kind in proportion to its weight.
-const WEIGHTS: [(u8, OpKind); 8] = [
+const WEIGHTS: [(u8, OpKind); 11] = [
     (6, OpKind::Insert),
     (6, OpKind::Get),
     (1, OpKind::Peek),
@@ -89,6 +104,9 @@ const WEIGHTS: [(u8, OpKind); 8] = [
     (1, OpKind::PopVictim),
     (1, OpKind::SetMaxSize),
     (1, OpKind::Clear),
+    (2, OpKind::Replace),
+    (2, OpKind::Upsert),
+    (1, OpKind::Retain),
 ];
 
 #[derive(Clone, Copy)]
@@ -101,6 +119,9 @@ enum OpKind {
     PopVictim,
     SetMaxSize,
     Clear,
+    Replace,
+    Upsert,
+    Retain,
 }
 
 impl<'a> Arbitrary<'a> for Op {
@@ -128,6 +149,9 @@ impl<'a> Arbitrary<'a> for Op {
             OpKind::PopVictim => Op::PopVictim,
             OpKind::SetMaxSize => Op::SetMaxSize(u.int_in_range(0..=MAX_SIZE_LIMIT)?),
             OpKind::Clear => Op::Clear,
+            OpKind::Replace => Op::Replace(key()?),
+            OpKind::Upsert => Op::Upsert(key()?),
+            OpKind::Retain => Op::Retain(u.int_in_range(0..=KEY_SPACE)?),
         })
     }
 
@@ -268,6 +292,34 @@ pub fn model_step(model: &mut ReferenceCache, op: Op, value: u64) -> (Outcome, V
             );
             Outcome::Done
         }
+        Op::Replace(k) => {
+            let replaced = model.replace(k, value);
+            if let Ok(old) = replaced {
+                removals.push((k, old, RemovalCause::Replaced));
+            }
+            Outcome::Replace(replaced)
+        }
+        Op::Upsert(k) => match model.replace(k, value) {
+            Ok(old) => {
+                removals.push((k, old, RemovalCause::Replaced));
+                Outcome::Upsert(Some(old))
+            }
+            Err(_) => {
+                let (_, evicted) = model_step(model, Op::Insert(k), value);
+                removals.extend(evicted);
+                Outcome::Upsert(None)
+            }
+        },
+        Op::Retain(split) => {
+            let dropped = model.retain_below(split);
+            let count = dropped.len();
+            removals.extend(
+                dropped
+                    .into_iter()
+                    .map(|(k, v)| (k, v, RemovalCause::Removed)),
+            );
+            Outcome::Retained(count)
+        }
         Op::Get(_) | Op::Peek(_) | Op::ContainsKey(_) => model.apply(op, value),
     };
     (outcome, removals)
@@ -298,6 +350,15 @@ impl Subject for ReferenceCache {
                 self.clear();
                 Outcome::Done
             }
+            Op::Replace(k) => Outcome::Replace(self.replace(k, value)),
+            Op::Upsert(k) => match self.replace(k, value) {
+                Ok(old) => Outcome::Upsert(Some(old)),
+                Err(_) => {
+                    let _ = self.insert(k, value);
+                    Outcome::Upsert(None)
+                }
+            },
+            Op::Retain(split) => Outcome::Retained(self.retain_below(split).len()),
         }
     }
 
@@ -406,6 +467,35 @@ impl<P: Policy> Subject for BarePolicy<P> {
                 self.values.iter_mut().for_each(|v| *v = None);
                 Outcome::Done
             }
+            Op::Replace(k) => Outcome::Replace(match self.values[slot(k)].replace(value) {
+                Some(old) => {
+                    self.policy.on_access(Self::id(k), key_hash(k));
+                    Ok(old)
+                }
+                None => {
+                    self.values[slot(k)] = None;
+                    Err(ModelError::NotCached)
+                }
+            }),
+            Op::Upsert(k) => match self.apply(Op::Replace(k), value) {
+                Outcome::Replace(Ok(old)) => Outcome::Upsert(Some(old)),
+                _ => {
+                    self.apply(Op::Insert(k), value);
+                    Outcome::Upsert(None)
+                }
+            },
+            Op::Retain(split) => {
+                let doomed: Vec<EntryId> = self
+                    .policy
+                    .iter()
+                    .filter(|id| id.get() as u16 >= split)
+                    .collect();
+                for &id in &doomed {
+                    self.policy.on_remove(id);
+                    self.values[id.index()] = None;
+                }
+                Outcome::Retained(doomed.len())
+            }
         }
     }
 
@@ -441,6 +531,9 @@ where
                 self.clear();
                 Outcome::Done
             }
+            Op::Replace(k) => Outcome::Replace(self.replace(k, value).map_err(to_model)),
+            Op::Upsert(k) => Outcome::Upsert(self.upsert(k, value)),
+            Op::Retain(split) => Outcome::Retained(self.retain(|&k, _| k < split)),
         }
     }
 

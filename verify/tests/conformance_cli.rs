@@ -79,6 +79,25 @@ get x -> miss []
 }
 
 #[test]
+fn replace_upsert_and_retain_transcripts_match_the_golden_text() {
+    let script = "insert t1-s3\ninsert t2-s3\nreplace t1-s3\nreplace t9-sqs\nupsert t1-sqs\nupsert t2-s3\nretain t2\nretain t2\n";
+    let expected = "\
+insert t1-s3 -> ok [t1-s3]
+insert t2-s3 -> ok [t1-s3 t2-s3]
+replace t1-s3 -> replaced [t2-s3 t1-s3]
+replace t9-sqs -> not-cached [t2-s3 t1-s3]
+upsert t1-sqs -> inserted evicted t2-s3 [t1-s3 t1-sqs]
+upsert t2-s3 -> inserted evicted t1-s3 [t1-sqs t2-s3]
+retain t2 -> dropped 1 t1-sqs [t2-s3]
+retain t2 -> dropped 0 [t2-s3]
+";
+    assert_eq!(
+        transcript(&["--policy", "lru", "--max-size", "2"], script),
+        expected
+    );
+}
+
+#[test]
 fn lfu_transcript_matches_the_golden_text() {
     let script =
         "insert a\ninsert b\nget a\nget a\ninsert c\nget c\ninsert d\nresize 0\ninsert e\n";

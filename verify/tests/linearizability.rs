@@ -148,6 +148,9 @@ fn read_only_matches<P: Policy>(cache: &Cache<u16, u64, P>, op: Op, outcome: Out
         (Op::Remove(k), Outcome::Remove(Err(ModelError::NotCached))) => !cache.contains_key(&k),
         // A sharded cache finds every shard empty without asking a policy.
         (Op::PopVictim, Outcome::Popped(None)) => cache.is_empty(),
+        (Op::Replace(k), Outcome::Replace(Err(ModelError::NotCached))) => !cache.contains_key(&k),
+        // A retain that drops nothing tells no policy anything.
+        (Op::Retain(split), Outcome::Retained(0)) => cache.keys().iter().all(|&k| k < split),
         _ => false,
     }
 }

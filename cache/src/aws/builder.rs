@@ -41,6 +41,7 @@ use std::time::SystemTime;
 /// # Ok::<(), clientcache::Error>(())
 /// ```
 #[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientCacheKeyBuilder {
     service: Cow<'static, str>,
     region: Option<Box<str>>,
@@ -116,6 +117,7 @@ impl ClientCacheKey {
     /// assert_eq!(west.to_builder().region("us-east-1").build()?, east);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn to_builder(&self) -> ClientCacheKeyBuilder {
         let p = &**self.params();
         ClientCacheKeyBuilder {
@@ -172,6 +174,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").region("us-west-2").build().is_ok());
     /// assert!(ClientCacheKey::builder("s3").region("us west 2").build().is_err());
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn region(self, region: impl Into<String>) -> Self {
         self.set_region(Some(region))
     }
@@ -187,6 +190,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(a, ClientCacheKey::builder("s3").build()?);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_region(mut self, region: Option<impl Into<String>>) -> Self {
         self.region = checked(
             &mut self.errors,
@@ -208,6 +212,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(key.to_string(), "s3(profile=prod)");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn profile(self, profile: impl Into<String>) -> Self {
         self.set_profile(Some(profile))
     }
@@ -221,6 +226,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// assert!(ClientCacheKey::builder("s3").set_profile(Some(" prod")).build().is_err());
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_profile(mut self, profile: Option<impl Into<String>>) -> Self {
         self.profile = checked(
             &mut self.errors,
@@ -242,6 +248,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").endpoint_url("http://127.0.0.1:9000").build().is_ok());
     /// assert!(ClientCacheKey::builder("s3").endpoint_url("127.0.0.1:9000").build().is_err());
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn endpoint_url(self, url: impl Into<String>) -> Self {
         self.set_endpoint_url(Some(url))
     }
@@ -257,6 +264,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(key.endpoint_url(), None);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_endpoint_url(mut self, url: Option<impl Into<String>>) -> Self {
         self.endpoint_url = checked(
             &mut self.errors,
@@ -281,6 +289,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(a.to_string(), b.to_string()); // the label never shows the secret
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials(
         mut self,
         access_key_id: &str,
@@ -336,6 +345,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(stale.unwrap_err().to_string().contains("expired"));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials_expiry(mut self, expiration: SystemTime) -> Self {
         self.credentials_expiry = Some(expiration);
         self
@@ -360,6 +370,7 @@ impl ClientCacheKeyBuilder {
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     #[cfg(feature = "aws-config")]
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials_from(self, credentials: &aws_credential_types::Credentials) -> Self {
         let built = self.credentials(
             credentials.access_key_id(),
@@ -389,6 +400,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(!key.has_credentials());
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn clear_credentials(mut self) -> Self {
         self.credentials = None;
         self.credentials_expiry = None;
@@ -441,6 +453,7 @@ impl ClientCacheKeyBuilder {
     /// assert_ne!(three, five);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn retry_config(self, config: RetryConfig) -> Self {
         self.set_retry_config(Some(config))
     }
@@ -456,6 +469,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(key, ClientCacheKey::builder("s3").build()?);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_retry_config(mut self, config: Option<RetryConfig>) -> Self {
         self.retry_config = config;
         self
@@ -480,6 +494,7 @@ impl ClientCacheKeyBuilder {
     /// );
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn timeout_config(self, config: TimeoutConfig) -> Self {
         self.set_timeout_config(Some(config))
     }
@@ -495,6 +510,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(key, ClientCacheKey::builder("s3").build()?);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_timeout_config(mut self, config: Option<TimeoutConfig>) -> Self {
         self.timeout_config = config;
         self
@@ -512,6 +528,7 @@ impl ClientCacheKeyBuilder {
     /// assert_ne!(off, ClientCacheKey::builder("s3").build()?);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn use_fips(mut self, use_fips: bool) -> Self {
         self.use_fips = Some(use_fips);
         self
@@ -528,6 +545,7 @@ impl ClientCacheKeyBuilder {
     /// assert_eq!(key.to_string(), "s3(use_dual_stack=true)");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
         self.use_dual_stack = Some(use_dual_stack);
         self
@@ -543,6 +561,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").app_name("billing").build().is_ok());
     /// assert!(ClientCacheKey::builder("s3").app_name("bill ing").build().is_err());
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn app_name(mut self, app_name: impl Into<String>) -> Self {
         self.app_name = checked(
             &mut self.errors,
@@ -563,6 +582,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").behavior_version("2026-01-12").build().is_ok());
     /// assert!(ClientCacheKey::builder("s3").behavior_version("latest").build().is_err());
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn behavior_version(mut self, version: impl Into<String>) -> Self {
         self.behavior_version = checked(
             &mut self.errors,
@@ -588,6 +608,7 @@ impl ClientCacheKeyBuilder {
     /// assert!(ClientCacheKey::builder("s3").param("region", "x").build().is_err());
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
         let name = name.into();
         note(

@@ -250,6 +250,7 @@ impl ClientCacheKey {
     /// assert_eq!(key.service(), "dynamodb");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn service(&self) -> &str {
         &self.service
     }
@@ -265,6 +266,7 @@ impl ClientCacheKey {
     /// assert_eq!(key.region(), Some("eu-west-1"));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn region(&self) -> Option<&str> {
         self.params.region.as_deref()
     }
@@ -280,6 +282,7 @@ impl ClientCacheKey {
     /// assert_eq!(key.endpoint_url(), Some("http://127.0.0.1:9000"));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn endpoint_url(&self) -> Option<&str> {
         self.params.endpoint_url.as_deref()
     }
@@ -296,6 +299,7 @@ impl ClientCacheKey {
     /// assert_eq!(key.credentials_expiry(), None);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn credentials_expiry(&self) -> Option<std::time::SystemTime> {
         self.params.credentials_expiry
     }
@@ -311,6 +315,7 @@ impl ClientCacheKey {
     /// assert!(key.has_credentials());
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn has_credentials(&self) -> bool {
         self.params.credentials.is_some()
     }
@@ -327,6 +332,7 @@ impl ClientCacheKey {
     /// assert_eq!(key.param("accelerate"), None);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn param(&self, name: &str) -> Option<&ParamValue> {
         let extra = &self.params.extra;
         extra

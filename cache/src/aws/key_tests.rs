@@ -465,3 +465,35 @@ fn a_huge_invalid_value_makes_a_bounded_message_and_a_long_key_a_bounded_debug()
         "Display stays the full, stable label"
     );
 }
+
+#[test]
+fn endpoint_urls_with_bad_ports_ipv6_literals_or_empty_labels_are_refused() {
+    for (url, why) in [
+        ("http://127.0.0.1:65536", "port above 65535"),
+        ("http://127.0.0.1:99999999999", "port above 65535"),
+        ("http://[::1:9000", "malformed IPv6 literal"),
+        ("http://[12345::1]:9000", "malformed IPv6 literal"),
+        ("http://[::1]x:9000", "malformed IPv6 literal"),
+        ("http://s3..example.com", "empty host label"),
+        ("http://.example.com", "empty host label"),
+        ("http://a]b.com", "bracket outside"),
+    ] {
+        let err = ClientCacheKey::builder("s3")
+            .endpoint_url(url)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains(why), "{url}: {err}");
+    }
+    for url in [
+        "http://127.0.0.1:65535",
+        "http://[::1]:9000",
+        "https://[2001:db8::1]/bucket",
+        "https://s3.example.com.",
+        "http://localhost:0",
+    ] {
+        ClientCacheKey::builder("s3")
+            .endpoint_url(url)
+            .build()
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+}

@@ -80,6 +80,7 @@ impl ResourceCacheKey {
     /// assert_eq!(client.resource("bucket", "logs")?.client(), &client);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn client(&self) -> &ClientCacheKey {
         &self.client
     }
@@ -95,6 +96,7 @@ impl ResourceCacheKey {
     /// assert_eq!((key.resource_type(), key.resource_id()), ("bucket", "logs"));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn resource_type(&self) -> &str {
         &self.resource_type
     }
@@ -110,6 +112,7 @@ impl ResourceCacheKey {
     /// assert_eq!(key.resource_id(), "logs");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn resource_id(&self) -> &str {
         &self.resource_id
     }

@@ -158,6 +158,7 @@ impl ClientOptions {
     /// let options = clientcache::aws::ClientOptions::new();
     /// # let _ = options;
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -170,6 +171,7 @@ impl ClientOptions {
     /// let options = clientcache::aws::ClientOptions::new().policy(clientcache::PolicyKind::Lru);
     /// # let _ = options;
     /// ```
+    #[must_use]
     pub fn policy(mut self, kind: PolicyKind) -> Self {
         self.policy = Some(kind);
         self
@@ -201,6 +203,7 @@ impl ClientOptions {
     /// let options = clientcache::aws::ClientOptions::new().max_size(5);
     /// # let _ = options;
     /// ```
+    #[must_use]
     pub fn max_size(mut self, max_size: usize) -> Self {
         self.max_size = Some(max_size);
         self
@@ -216,6 +219,7 @@ impl ClientOptions {
     /// let options = clientcache::aws::ClientOptions::new().param("force_path_style", true);
     /// # let _ = options;
     /// ```
+    #[must_use]
     pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
         self.params.push((name.into(), value.into()));
         self
@@ -231,6 +235,12 @@ impl ClientOptions {
 /// clones the client. A miss builds the client with no lock held; concurrent misses build it
 /// once. A client whose `from_conf` panics (an invalid configuration) is reported as
 /// [`Error::ClientBuild`], never a panic, and nothing is cached.
+///
+/// That conversion catches the unwinding panic, so it needs `panic = "unwind"`, Rust's default.
+/// A program built with `panic = "abort"` cannot catch it: the same invalid configuration then
+/// aborts the process when the first client is built. Such programs should make sure the
+/// `SdkConfig` is complete (a behavior version set, through `aws_config::defaults` or the
+/// service crate's `behavior-version-latest` feature) before building a session.
 ///
 /// # Examples
 ///
@@ -268,6 +278,7 @@ pub struct Session<M> {
 }
 
 /// Builds a [`Session`]; start with [`Session::builder`].
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct SessionBuilder<M> {
     config: SdkConfig,
     max_size: usize,
@@ -279,6 +290,21 @@ pub struct SessionBuilder<M> {
     /// client in the session's keys.
     http_client: Option<u64>,
     _marker: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for SessionBuilder<M> {
+    fn clone(&self) -> Self {
+        SessionBuilder {
+            config: self.config.clone(),
+            max_size: self.max_size,
+            shards: self.shards,
+            time_to_idle: self.time_to_idle,
+            policy: self.policy,
+            cache: self.cache.clone(),
+            http_client: self.http_client,
+            _marker: PhantomData,
+        }
+    }
 }
 
 /// Numbers the HTTP clients given to [`SessionBuilder::http_client`].
@@ -297,6 +323,7 @@ impl<M> SessionBuilder<M> {
     /// assert_eq!(session.cache().max_size(), 3);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn max_size(mut self, max_size: usize) -> Self {
         self.max_size = max_size;
         self
@@ -318,6 +345,7 @@ impl<M> SessionBuilder<M> {
     /// assert_eq!(session.cache().shard_count(), 4);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn shards(mut self, shards: usize) -> Self {
         self.shards = shards;
         self
@@ -341,6 +369,7 @@ impl<M> SessionBuilder<M> {
     /// assert_eq!(session.cache().purge_expired(), 0);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn time_to_idle(mut self, tti: std::time::Duration) -> Self {
         self.time_to_idle = Some(tti);
         self
@@ -358,6 +387,7 @@ impl<M> SessionBuilder<M> {
     /// assert_eq!(session.cache().policy_name(), "LFU");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn policy(mut self, kind: PolicyKind) -> Self {
         self.policy = kind;
         self
@@ -393,6 +423,7 @@ impl<M> SessionBuilder<M> {
     /// assert_eq!(a.cache().max_size(), 50);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn cache(mut self, cache: ClientCache) -> Self {
         self.cache = Some(cache);
         self
@@ -435,6 +466,7 @@ impl<M> SessionBuilder<M> {
     /// assert!(session.config().http_client().is_some());
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn http_client(mut self, http_client: impl HttpClient + 'static) -> Self {
         self.config = self.config.to_builder().http_client(http_client).build();
         self.http_client =
@@ -526,6 +558,7 @@ impl<M> Session<M> {
     /// assert_eq!(session.cache().max_size(), 2);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn builder(config: SdkConfig) -> SessionBuilder<M> {
         SessionBuilder {
             config,

@@ -81,6 +81,8 @@ pub struct TypedCache<K> {
 }
 
 /// Builds a [`TypedCache`]; start with [`TypedCache::builder`].
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct TypedCacheBuilder<K> {
     inner: CacheBuilder<K, Stored, crate::AnyPolicy>,
     credentials_margin: Duration,
@@ -114,6 +116,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// assert!(!cache.contains_key(&key));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials_expiry_margin(mut self, margin: Duration) -> Self {
         self.credentials_margin = margin;
         self
@@ -131,6 +134,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// let cache = ClientCache::builder().time_to_idle(Duration::from_secs(600)).build()?;
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn time_to_idle(mut self, tti: Duration) -> Self {
         self.inner = self.inner.time_to_idle(tti);
         self
@@ -142,6 +146,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// # Examples
     ///
     /// See [`credentials_expiry_margin`](Self::credentials_expiry_margin).
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn clock(mut self, clock: impl crate::Clock) -> Self {
         self.inner = self.inner.clock(clock);
         self
@@ -158,6 +163,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// assert_eq!(ClientCache::builder().max_size(3).build()?.max_size(), 3);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn max_size(mut self, max_size: usize) -> Self {
         self.inner = self.inner.max_size(max_size);
         self
@@ -176,6 +182,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// assert_eq!(cache.shard_count(), 4);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn shards(mut self, shards: usize) -> Self {
         self.inner = self.inner.shards(shards);
         self
@@ -192,6 +199,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// assert_eq!(cache.policy_name(), "LRU");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn policy(mut self, kind: PolicyKind) -> Self {
         self.inner = self.inner.policy(kind);
         self
@@ -240,6 +248,7 @@ impl<K: ExpiringKey> TypedCacheBuilder<K> {
     /// );
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn eviction_listener<F>(mut self, listener: F) -> Self
     where
         F: Fn(K, RemovalCause) + Send + Sync + 'static,
@@ -312,6 +321,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!((cache.max_size(), cache.policy_name()), (10, "LRU"));
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn builder() -> TypedCacheBuilder<K> {
         TypedCacheBuilder {
             inner: Cache::builder(),
@@ -543,6 +553,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!(ClientCache::new(10, "LRU")?.len(), 0);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn len(&self) -> usize {
         self.inner.len()
     }
@@ -557,6 +568,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert!(ClientCache::new(10, "LRU")?.is_empty());
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.inner.is_empty()
     }
@@ -571,6 +583,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!(ClientCache::new(4, "LRU")?.max_size(), 4);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn max_size(&self) -> usize {
         self.inner.max_size()
     }
@@ -585,6 +598,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!(ClientCache::new(4, "LRU")?.shard_count(), 1);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn shard_count(&self) -> usize {
         self.inner.shard_count()
     }
@@ -619,6 +633,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!(ClientCache::new(4, "lru")?.policy_name(), "LRU");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn policy_name(&self) -> &'static str {
         self.inner.policy_name()
     }
@@ -636,6 +651,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!(cache.stats().misses, 1);
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn stats(&self) -> CacheStats {
         self.inner.stats()
     }
@@ -652,6 +668,7 @@ impl<K: ExpiringKey> TypedCache<K> {
     /// assert_eq!(cache.keys()[0].to_string(), "s3()");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
+    #[must_use]
     pub fn keys(&self) -> Vec<K> {
         self.inner.keys()
     }

@@ -93,9 +93,10 @@ pub(crate) fn region(region: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// An endpoint URL: `http://` or `https://` (scheme in any case), a non-empty host, no
-/// whitespace or control characters, and no `user:password@` part (it would be a secret in
-/// every label). The path, query and trailing `/` are kept as given.
+/// An endpoint URL: `http://` or `https://` (scheme in any case), a host with no empty label
+/// (or a well-formed bracketed IPv6 literal), a port from 0 to 65535 if any, no whitespace or
+/// control characters, and no `user:password@` part (it would be a secret in every label). The
+/// path, query and trailing `/` are kept as given.
 pub(crate) fn endpoint_url(url: &str) -> Result<(), Error> {
     // A URL with an `@` anywhere is never echoed, however malformed: `user:password@` may
     // hide in it before the checks below can tell where its authority part is.
@@ -136,8 +137,35 @@ pub(crate) fn endpoint_url(url: &str) -> Result<(), Error> {
     if host.is_empty() {
         return fail("has no host; give one such as `https://s3.example.com`");
     }
-    if port.is_some_and(|port| port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit())) {
-        return fail("has a port that is not a number; give one such as `http://127.0.0.1:9000`");
+    if let Some(port) = port {
+        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return fail(
+                "has a port that is not a number; give one such as `http://127.0.0.1:9000`",
+            );
+        }
+        if port.parse::<u16>().is_err() {
+            return fail("has a port above 65535; give a port from 0 to 65535");
+        }
+    }
+    if let Some(literal) = host.strip_prefix('[') {
+        let inner = literal.strip_suffix(']').unwrap_or(literal);
+        if !literal.ends_with(']') || inner.parse::<std::net::Ipv6Addr>().is_err() {
+            return fail(
+                "has a malformed IPv6 literal; write it in brackets, such as `http://[::1]:9000`",
+            );
+        }
+        return Ok(());
+    }
+    if host.contains(['[', ']']) {
+        return fail("has a bracket outside an IPv6 literal; give a host name or `[v6 address]`");
+    }
+    // One trailing dot is the DNS root of a fully qualified name: allowed.
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.split('.').any(str::is_empty) {
+        return fail(
+            "has an empty host label (a leading dot, or two dots in a row); give a host name \
+             such as `s3.example.com`",
+        );
     }
     Ok(())
 }
