@@ -23,11 +23,11 @@ use std::time::Duration;
 /// # Examples
 ///
 /// ```
-/// use clientcache::{Cache, DynCache};
+/// use clientcache::{Cache, AnyCache};
 ///
 /// // E.g. from a config file or an environment variable.
 /// let name = "lfu";
-/// let cache: DynCache<String, u32> = Cache::builder().max_size(100).policy_name(name)?.build()?;
+/// let cache: AnyCache<String, u32> = Cache::builder().max_size(100).policy_name(name)?.build()?;
 /// assert_eq!(cache.policy_name(), "LFU");
 /// assert_eq!(cache.max_size(), 100);
 /// # Ok::<(), clientcache::Error>(())

@@ -325,9 +325,9 @@ fn build_refuses_max_size_above_the_limit() {
 #[test]
 #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 fn every_policy_builds_and_works_at_the_largest_max_size() {
-    use crate::{DynCache, PolicyKind};
+    use crate::{AnyCache, PolicyKind};
     for kind in [PolicyKind::Lru, PolicyKind::Lfu, PolicyKind::TinyLfu] {
-        let c: DynCache<u32, u32> = Cache::builder()
+        let c: AnyCache<u32, u32> = Cache::builder()
             .max_size(MAX_SIZE_LIMIT)
             .policy(kind)
             .build()
@@ -347,12 +347,12 @@ fn every_policy_builds_and_works_at_the_largest_max_size() {
 #[test]
 #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 fn set_max_size_evicts_the_first_keys_of_the_order_shown_before() {
-    use crate::{DynCache, PolicyKind, RemovalCause};
+    use crate::{AnyCache, PolicyKind, RemovalCause};
     for kind in [PolicyKind::Lru, PolicyKind::Lfu, PolicyKind::TinyLfu] {
         for (max_size, shrink_to) in [(1000, 999), (1000, 400), (400, 399), (50, 0)] {
             let evicted = Arc::new(StdMutex::new(Vec::new()));
             let log = Arc::clone(&evicted);
-            let c: DynCache<u32, u32> = Cache::builder()
+            let c: AnyCache<u32, u32> = Cache::builder()
                 .max_size(max_size)
                 .policy(kind)
                 .eviction_listener(move |k, _, cause| {

@@ -16,7 +16,7 @@
 //! # Examples
 //!
 //! ```
-//! use clientcache::{Cache, DynCache, Error, LruPolicy};
+//! use clientcache::{Cache, AnyCache, Error, LruPolicy};
 //!
 //! #[derive(Clone, Debug)]
 //! struct Client {
@@ -38,7 +38,7 @@
 //! assert!(matches!(cache.try_get("us-east-1"), Err(Error::NotCached { .. })));
 //!
 //! // Policy chosen at run time, e.g. from configuration.
-//! let dynamic: DynCache<String, Client> = Cache::builder().max_size(50).policy_name("LFU")?.build()?;
+//! let dynamic: AnyCache<String, Client> = Cache::builder().max_size(50).policy_name("LFU")?.build()?;
 //! assert_eq!(dynamic.policy_name(), "LFU");
 //! # Ok::<(), Error>(())
 //! ```
@@ -47,10 +47,10 @@
 //!
 //! A cache is generic over its [`Policy`] (the contract lives in `clientcache-policy-api`).
 //! Cargo features pick what is compiled in: `lru` ([`LruPolicy`]), `lfu` ([`LfuPolicy`]) and
-//! `tinylfu` ([`TinyLfuPolicy`], W-TinyLFU), all on by default. Name one as `P` to fix it at compile time, or use [`DynCache`]
+//! `tinylfu` ([`TinyLfuPolicy`], W-TinyLFU), all on by default. Name one as `P` to fix it at compile time, or use [`AnyCache`]
 //! (`Cache<K, V, AnyPolicy>`) and choose by [`PolicyKind`] or by name at run time. With no
 //! policy feature only custom policies are available (no `PolicyKind`, `AnyPolicy`,
-//! `DynCache`).
+//! `AnyCache`).
 //!
 //! # Concurrency model
 //!
@@ -158,7 +158,7 @@ pub use hasher::DefaultHashBuilder;
 pub use label::LABEL_LIMIT;
 pub use listener::RemovalCause;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
-pub use policy_kind::{AnyPolicy, AnyPolicyIter, DynCache, PolicyKind};
+pub use policy_kind::{AnyCache, AnyPolicy, AnyPolicyIter, PolicyKind};
 pub use shard::Compute;
 pub use sharding::MAX_SHARDS;
 pub use stats::CacheStats;

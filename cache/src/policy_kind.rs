@@ -1,83 +1,226 @@
 //! Run-time policy choice: [`PolicyKind`] (a name), [`AnyPolicy`] (a policy that dispatches to
-//! the chosen one) and [`DynCache`].
+//! the chosen one) and [`AnyCache`] (a cache ordered by one).
 //!
-//! Compiled when at least one policy feature is on. A new policy (W-TinyLFU, feature
-//! `tinylfu`) adds a `PolicyKind` variant, an `AnyPolicy` variant, an `AnyPolicyIter` variant,
-//! a line in [`PolicyKind::ALL`] and [`PolicyKind::name`], and an arm in `dispatch!`.
+//! Compiled when at least one policy feature is on. Every policy is one line of the
+//! `compiled_policies!` list below: its variant, its name (spelled only there), its Cargo
+//! feature and its type; the macro writes the enums, the conversions, the iterator and the
+//! dispatch from it. Adding a policy crate is that line, a dependency and a feature.
 
 use crate::builder::CacheBuilder;
 use crate::cache::Cache;
 use crate::error::Error;
 use crate::hasher::DefaultHashBuilder;
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
-#[cfg(feature = "lfu")]
-use clientcache_policy_lfu::LfuPolicy;
-#[cfg(feature = "lru")]
-use clientcache_policy_lru::LruPolicy;
-#[cfg(feature = "tinylfu")]
-use clientcache_policy_tinylfu::TinyLfuPolicy;
 use std::fmt;
 use std::str::FromStr;
 
 /// A cache whose policy is chosen at run time ([`CacheBuilder::policy`],
-/// [`CacheBuilder::policy_name`]).
+/// [`CacheBuilder::policy_name`]): a `Cache` ordered by an [`AnyPolicy`], which dispatches to
+/// the chosen policy through an enum (no `dyn`, no allocation).
 ///
 /// # Examples
 ///
 /// ```
-/// use clientcache::{Cache, DynCache, PolicyKind};
+/// use clientcache::{AnyCache, Cache, PolicyKind};
 ///
-/// let cache: DynCache<&str, u32> = Cache::builder().policy(PolicyKind::Lfu).build()?;
+/// let cache: AnyCache<&str, u32> = Cache::builder().policy(PolicyKind::Lfu).build()?;
 /// cache.insert("a", 1)?;
 /// assert_eq!(cache.policy_name(), "LFU");
 /// # Ok::<(), clientcache::Error>(())
 /// ```
-pub type DynCache<K, V, S = DefaultHashBuilder> = Cache<K, V, AnyPolicy, S>;
+pub type AnyCache<K, V, S = DefaultHashBuilder> = Cache<K, V, AnyPolicy, S>;
 
-/// The name of a compiled-in eviction policy.
-///
-/// Parses case-insensitively from its name (`"LRU"`, `"lru"`, `"Lfu"`, `"tinylfu"`); displays as the
-/// canonical name. The default is LRU (as boto3-client-cache), or the first compiled-in policy.
-///
-/// # Examples
-///
-/// ```
-/// use clientcache::PolicyKind;
-///
-/// let kind: PolicyKind = "lfu".parse()?;
-/// assert_eq!(kind, PolicyKind::Lfu);
-/// assert_eq!(kind.to_string(), "LFU");
-/// assert_eq!("TINYLFU".parse::<PolicyKind>()?.to_string(), "TinyLFU");
-/// let err = "fifo".parse::<PolicyKind>().unwrap_err();
-/// assert!(err.to_string().contains("available: LRU, LFU, TinyLFU"));
-/// # Ok::<(), clientcache::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyKind {
-    /// Least recently used: [`LruPolicy`] (feature `lru`).
-    #[cfg(feature = "lru")]
-    Lru,
-    /// Least frequently used, LRU among equals: [`LfuPolicy`] (feature `lfu`).
-    #[cfg(feature = "lfu")]
-    Lfu,
-    /// W-TinyLFU: an LRU window, a frequency-sketch admission filter and a segmented LRU main region: [`TinyLfuPolicy`] (feature `tinylfu`).
-    #[cfg(feature = "tinylfu")]
-    TinyLfu,
+/// The list of policies, one line each: `Variant => "Name", "feature", Type, "doc";`. Hands it
+/// to `$callback!` after `{ $args }`, so every macro that needs the list reads this one.
+macro_rules! with_policies {
+    ($callback:ident { $($args:tt)* }) => {
+        $callback! { { $($args)* }
+            Lru => "LRU", "lru", clientcache_policy_lru::LruPolicy,
+                "Least recently used: [`LruPolicy`](crate::LruPolicy) (feature `lru`).";
+            Lfu => "LFU", "lfu", clientcache_policy_lfu::LfuPolicy,
+                "Least frequently used, LRU among equals: [`LfuPolicy`](crate::LfuPolicy) \
+                 (feature `lfu`).";
+            TinyLfu => "TinyLFU", "tinylfu", clientcache_policy_tinylfu::TinyLfuPolicy,
+                "W-TinyLFU: an LRU window, a frequency-sketch admission filter and a segmented \
+                 LRU main region: [`TinyLfuPolicy`](crate::TinyLfuPolicy) (feature `tinylfu`).";
+        }
+    };
 }
+
+/// `dispatch!(policy, p => expr)`: evaluates `expr` with `p` bound to the wrapped policy.
+macro_rules! dispatch {
+    ($policy:expr, $p:ident => $body:expr) => {
+        with_policies!(dispatch_match { $policy, $p, $body })
+    };
+}
+
+/// The `match` of `dispatch!`, one arm per policy.
+macro_rules! dispatch_match {
+    ({ $policy:expr, $p:ident, $body:expr }
+     $($variant:ident => $name:literal, $feature:literal, $ty:ty, $doc:literal;)+) => {
+        match $policy {
+            $(#[cfg(feature = $feature)] AnyPolicy::$variant($p) => $body,)+
+        }
+    };
+}
+
+/// Declares [`PolicyKind`], [`AnyPolicy`] and the iterator's variants from the list.
+macro_rules! declare_policies {
+    ({} $($variant:ident => $name:literal, $feature:literal, $ty:ty, $doc:literal;)+) => {
+        /// The name of a compiled-in eviction policy.
+        ///
+        /// Parses case-insensitively from its name (`"LRU"`, `"lru"`, `"Lfu"`, `"tinylfu"`);
+        /// displays as the canonical name. The default is LRU (as boto3-client-cache), or the
+        /// first compiled-in policy.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use clientcache::PolicyKind;
+        ///
+        /// let kind: PolicyKind = "lfu".parse()?;
+        /// assert_eq!(kind, PolicyKind::Lfu);
+        /// assert_eq!(kind.to_string(), "LFU");
+        /// assert_eq!("TINYLFU".parse::<PolicyKind>()?.to_string(), "TinyLFU");
+        /// let err = "fifo".parse::<PolicyKind>().unwrap_err();
+        /// assert!(err.to_string().contains("available: LRU, LFU, TinyLFU"));
+        /// # Ok::<(), clientcache::Error>(())
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum PolicyKind {
+            $(
+                #[doc = $doc]
+                #[cfg(feature = $feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+                $variant,
+            )+
+        }
+
+        /// Every compiled-in policy, the default first.
+        const ALL: &[PolicyKind] = &[$(#[cfg(feature = $feature)] PolicyKind::$variant,)+];
+
+        impl PolicyKind {
+            /// The canonical name, as [`Policy::name`] returns it.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use clientcache::PolicyKind;
+            ///
+            /// assert_eq!(PolicyKind::Lru.name(), "LRU");
+            /// ```
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(#[cfg(feature = $feature)] PolicyKind::$variant => $name,)+
+                }
+            }
+        }
+
+        /// A policy chosen at run time: dispatches each [`Policy`] call to the wrapped one.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use clientcache::{AnyPolicy, Policy, PolicyKind};
+        ///
+        /// let policy = AnyPolicy::new(PolicyKind::Lfu);
+        /// assert_eq!(policy.name(), "LFU");
+        /// assert_eq!(policy.kind(), PolicyKind::Lfu);
+        /// ```
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub enum AnyPolicy {
+            $(
+                #[doc = concat!("[`", stringify!($ty), "`].")]
+                #[cfg(feature = $feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+                $variant($ty),
+            )+
+        }
+
+        impl AnyPolicy {
+            /// An empty policy of kind `kind`.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use clientcache::{AnyPolicy, Policy, PolicyKind};
+            ///
+            /// assert!(AnyPolicy::new(PolicyKind::Lru).is_empty());
+            /// ```
+            #[must_use]
+            pub fn new(kind: PolicyKind) -> Self {
+                match kind {
+                    $(#[cfg(feature = $feature)] PolicyKind::$variant => AnyPolicy::$variant(<$ty>::default()),)+
+                }
+            }
+
+            /// Which policy this is.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use clientcache::{AnyPolicy, PolicyKind};
+            ///
+            /// assert_eq!(AnyPolicy::default().kind(), PolicyKind::default());
+            /// ```
+            #[must_use]
+            pub fn kind(&self) -> PolicyKind {
+                match self {
+                    $(#[cfg(feature = $feature)] AnyPolicy::$variant(_) => PolicyKind::$variant,)+
+                }
+            }
+        }
+
+        $(
+            #[cfg(feature = $feature)]
+            impl From<$ty> for AnyPolicy {
+                fn from(policy: $ty) -> Self {
+                    AnyPolicy::$variant(policy)
+                }
+            }
+        )+
+
+        impl AnyPolicy {
+            /// The wrapped policy's iterator.
+            fn iter_of(&self) -> IterOf<'_> {
+                match self {
+                    $(#[cfg(feature = $feature)] AnyPolicy::$variant(p) => IterOf::$variant(p.iter()),)+
+                }
+            }
+        }
+
+        /// The wrapped policy's iterator.
+        enum IterOf<'a> {
+            $(#[cfg(feature = $feature)] $variant(<$ty as Policy>::Iter<'a>),)+
+        }
+
+        impl Iterator for AnyPolicyIter<'_> {
+            type Item = EntryId;
+
+            #[inline]
+            fn next(&mut self) -> Option<EntryId> {
+                match &mut self.0 {
+                    $(#[cfg(feature = $feature)] IterOf::$variant(iter) => iter.next(),)+
+                }
+            }
+
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                match &self.0 {
+                    $(#[cfg(feature = $feature)] IterOf::$variant(iter) => iter.size_hint(),)+
+                }
+            }
+        }
+
+    };
+}
+
+with_policies!(declare_policies {});
 
 impl PolicyKind {
     /// Every compiled-in policy, the default first.
-    pub const ALL: &'static [PolicyKind] = &[
-        #[cfg(feature = "lru")]
-        PolicyKind::Lru,
-        #[cfg(feature = "lfu")]
-        PolicyKind::Lfu,
-        #[cfg(feature = "tinylfu")]
-        PolicyKind::TinyLfu,
-    ];
-
-    /// Every compiled-in policy, the default first ([`PolicyKind::ALL`]).
     ///
     /// # Examples
     ///
@@ -89,35 +232,14 @@ impl PolicyKind {
     /// ```
     #[must_use]
     pub const fn all() -> &'static [PolicyKind] {
-        Self::ALL
-    }
-
-    /// The canonical name, as [`Policy::name`] returns it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache::PolicyKind;
-    ///
-    /// assert_eq!(PolicyKind::Lru.name(), "LRU");
-    /// ```
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            #[cfg(feature = "lru")]
-            PolicyKind::Lru => "LRU",
-            #[cfg(feature = "lfu")]
-            PolicyKind::Lfu => "LFU",
-            #[cfg(feature = "tinylfu")]
-            PolicyKind::TinyLfu => "TinyLFU",
-        }
+        ALL
     }
 }
 
 impl Default for PolicyKind {
     /// LRU when compiled in, else the first compiled-in policy.
     fn default() -> Self {
-        PolicyKind::ALL[0]
+        ALL[0]
     }
 }
 
@@ -134,83 +256,13 @@ impl FromStr for PolicyKind {
     /// is off, is [`Error::UnknownPolicy`] listing the available names.
     fn from_str(name: &str) -> Result<Self, Error> {
         let trimmed = name.trim();
-        PolicyKind::ALL
-            .iter()
+        ALL.iter()
             .copied()
             .find(|kind| kind.name().eq_ignore_ascii_case(trimmed))
             .ok_or_else(|| Error::UnknownPolicy {
                 name: name.to_string(),
-                available: PolicyKind::ALL.iter().map(|kind| kind.name()).collect(),
+                available: ALL.iter().map(|kind| kind.name()).collect(),
             })
-    }
-}
-
-/// A policy chosen at run time: dispatches each [`Policy`] call to the wrapped one.
-///
-/// # Examples
-///
-/// ```
-/// use clientcache::{AnyPolicy, Policy, PolicyKind};
-///
-/// let policy = AnyPolicy::new(PolicyKind::Lfu);
-/// assert_eq!(policy.name(), "LFU");
-/// assert_eq!(policy.kind(), PolicyKind::Lfu);
-/// ```
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum AnyPolicy {
-    /// [`LruPolicy`].
-    #[cfg(feature = "lru")]
-    Lru(LruPolicy),
-    /// [`LfuPolicy`].
-    #[cfg(feature = "lfu")]
-    Lfu(LfuPolicy),
-    /// [`TinyLfuPolicy`].
-    #[cfg(feature = "tinylfu")]
-    TinyLfu(TinyLfuPolicy),
-}
-
-impl AnyPolicy {
-    /// An empty policy of kind `kind`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache::{AnyPolicy, Policy, PolicyKind};
-    ///
-    /// assert!(AnyPolicy::new(PolicyKind::Lru).is_empty());
-    /// ```
-    #[must_use]
-    pub fn new(kind: PolicyKind) -> Self {
-        match kind {
-            #[cfg(feature = "lru")]
-            PolicyKind::Lru => AnyPolicy::Lru(LruPolicy::default()),
-            #[cfg(feature = "lfu")]
-            PolicyKind::Lfu => AnyPolicy::Lfu(LfuPolicy::default()),
-            #[cfg(feature = "tinylfu")]
-            PolicyKind::TinyLfu => AnyPolicy::TinyLfu(TinyLfuPolicy::default()),
-        }
-    }
-
-    /// Which policy this is.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache::{AnyPolicy, PolicyKind};
-    ///
-    /// assert_eq!(AnyPolicy::default().kind(), PolicyKind::default());
-    /// ```
-    #[must_use]
-    pub fn kind(&self) -> PolicyKind {
-        match self {
-            #[cfg(feature = "lru")]
-            AnyPolicy::Lru(_) => PolicyKind::Lru,
-            #[cfg(feature = "lfu")]
-            AnyPolicy::Lfu(_) => PolicyKind::Lfu,
-            #[cfg(feature = "tinylfu")]
-            AnyPolicy::TinyLfu(_) => PolicyKind::TinyLfu,
-        }
     }
 }
 
@@ -227,85 +279,14 @@ impl From<PolicyKind> for AnyPolicy {
     }
 }
 
-#[cfg(feature = "lru")]
-impl From<LruPolicy> for AnyPolicy {
-    fn from(policy: LruPolicy) -> Self {
-        AnyPolicy::Lru(policy)
-    }
-}
-
-#[cfg(feature = "lfu")]
-impl From<LfuPolicy> for AnyPolicy {
-    fn from(policy: LfuPolicy) -> Self {
-        AnyPolicy::Lfu(policy)
-    }
-}
-#[cfg(feature = "tinylfu")]
-impl From<TinyLfuPolicy> for AnyPolicy {
-    fn from(policy: TinyLfuPolicy) -> Self {
-        AnyPolicy::TinyLfu(policy)
-    }
-}
-
-/// [`AnyPolicy`]'s iterator: the wrapped policy's, from the next victim on.
-#[non_exhaustive]
-pub enum AnyPolicyIter<'a> {
-    /// [`LruPolicy`]'s iterator.
-    #[cfg(feature = "lru")]
-    Lru(<LruPolicy as Policy>::Iter<'a>),
-    /// [`LfuPolicy`]'s iterator.
-    #[cfg(feature = "lfu")]
-    Lfu(<LfuPolicy as Policy>::Iter<'a>),
-    /// [`TinyLfuPolicy`]'s iterator.
-    #[cfg(feature = "tinylfu")]
-    TinyLfu(<TinyLfuPolicy as Policy>::Iter<'a>),
-}
-
-impl Iterator for AnyPolicyIter<'_> {
-    type Item = EntryId;
-
-    #[inline]
-    fn next(&mut self) -> Option<EntryId> {
-        match self {
-            #[cfg(feature = "lru")]
-            AnyPolicyIter::Lru(iter) => iter.next(),
-            #[cfg(feature = "lfu")]
-            AnyPolicyIter::Lfu(iter) => iter.next(),
-            #[cfg(feature = "tinylfu")]
-            AnyPolicyIter::TinyLfu(iter) => iter.next(),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            #[cfg(feature = "lru")]
-            AnyPolicyIter::Lru(iter) => iter.size_hint(),
-            #[cfg(feature = "lfu")]
-            AnyPolicyIter::Lfu(iter) => iter.size_hint(),
-            #[cfg(feature = "tinylfu")]
-            AnyPolicyIter::TinyLfu(iter) => iter.size_hint(),
-        }
-    }
-}
+/// [`AnyPolicy`]'s iterator: the wrapped policy's, from the next victim on. Opaque: only an
+/// `Iterator`.
+pub struct AnyPolicyIter<'a>(IterOf<'a>);
 
 impl fmt::Debug for AnyPolicyIter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AnyPolicyIter").finish_non_exhaustive()
     }
-}
-
-/// `dispatch!(self, p => expr)`: evaluates `expr` with `p` bound to the wrapped policy.
-macro_rules! dispatch {
-    ($policy:expr, $p:ident => $body:expr) => {
-        match $policy {
-            #[cfg(feature = "lru")]
-            AnyPolicy::Lru($p) => $body,
-            #[cfg(feature = "lfu")]
-            AnyPolicy::Lfu($p) => $body,
-            #[cfg(feature = "tinylfu")]
-            AnyPolicy::TinyLfu($p) => $body,
-        }
-    };
 }
 
 impl Policy for AnyPolicy {
@@ -360,14 +341,7 @@ impl Policy for AnyPolicy {
     }
 
     fn iter(&self) -> AnyPolicyIter<'_> {
-        match self {
-            #[cfg(feature = "lru")]
-            AnyPolicy::Lru(p) => AnyPolicyIter::Lru(p.iter()),
-            #[cfg(feature = "lfu")]
-            AnyPolicy::Lfu(p) => AnyPolicyIter::Lfu(p.iter()),
-            #[cfg(feature = "tinylfu")]
-            AnyPolicy::TinyLfu(p) => AnyPolicyIter::TinyLfu(p.iter()),
-        }
+        AnyPolicyIter(self.iter_of())
     }
 
     fn clear(&mut self) {
@@ -380,14 +354,14 @@ impl Policy for AnyPolicy {
 }
 
 impl<K, V, S> CacheBuilder<K, V, AnyPolicy, S> {
-    /// Orders the cache with the policy `kind` (for [`DynCache`]).
+    /// Orders the cache with the policy `kind` (for [`AnyCache`]).
     ///
     /// # Examples
     ///
     /// ```
-    /// use clientcache::{Cache, DynCache, PolicyKind};
+    /// use clientcache::{Cache, AnyCache, PolicyKind};
     ///
-    /// let cache: DynCache<u32, u32> = Cache::builder().policy(PolicyKind::Lru).build()?;
+    /// let cache: AnyCache<u32, u32> = Cache::builder().policy(PolicyKind::Lru).build()?;
     /// assert_eq!(cache.policy_name(), "LRU");
     /// # Ok::<(), clientcache::Error>(())
     /// ```
@@ -397,7 +371,7 @@ impl<K, V, S> CacheBuilder<K, V, AnyPolicy, S> {
         self
     }
 
-    /// Orders the cache with the policy named `name`, case-insensitively (for [`DynCache`]).
+    /// Orders the cache with the policy named `name`, case-insensitively (for [`AnyCache`]).
     ///
     /// # Errors
     ///
@@ -407,9 +381,9 @@ impl<K, V, S> CacheBuilder<K, V, AnyPolicy, S> {
     /// # Examples
     ///
     /// ```
-    /// use clientcache::{Cache, DynCache, Error};
+    /// use clientcache::{Cache, AnyCache, Error};
     ///
-    /// let cache: DynCache<u32, u32> = Cache::builder().policy_name("Lfu")?.build()?;
+    /// let cache: AnyCache<u32, u32> = Cache::builder().policy_name("Lfu")?.build()?;
     /// assert_eq!(cache.policy_name(), "LFU");
     /// let err = Cache::<u32, u32, _>::builder().policy_name("mru").unwrap_err();
     /// assert!(matches!(err, Error::UnknownPolicy { .. }));
@@ -485,7 +459,7 @@ mod tests {
     #[test]
     fn builder_policy_name_selects_the_named_policy() {
         for kind in PolicyKind::all() {
-            let cache: DynCache<u32, u32> = Cache::builder()
+            let cache: AnyCache<u32, u32> = Cache::builder()
                 .policy_name(&kind.name().to_lowercase())
                 .unwrap()
                 .build()

@@ -3,7 +3,7 @@
 #![cfg(all(feature = "lru", feature = "lfu", not(loom)))]
 
 use clientcache::{
-    AnyPolicy, Cache, DynCache, LfuPolicy, LruPolicy, Policy, PolicyKind, RemovalCause,
+    AnyCache, AnyPolicy, Cache, LfuPolicy, LruPolicy, Policy, PolicyKind, RemovalCause,
 };
 use std::sync::{Arc, Mutex};
 
@@ -71,12 +71,12 @@ fn dyn_cache_decides_exactly_like_the_static_cache_of_its_kind() {
         }
         orders
     }
-    let lru: DynCache<u32, u32> = Cache::builder()
+    let lru: AnyCache<u32, u32> = Cache::builder()
         .max_size(5)
         .policy(PolicyKind::Lru)
         .build()
         .unwrap();
-    let lfu: DynCache<u32, u32> = Cache::builder()
+    let lfu: AnyCache<u32, u32> = Cache::builder()
         .max_size(5)
         .policy_name("lfu")
         .unwrap()
@@ -129,7 +129,7 @@ fn set_max_size_shrinks_in_lfu_order_reporting_resized() {
 #[test]
 fn dyn_cache_is_send_and_sync_and_any_policy_converts_from_policies() {
     fn send_sync<T: Send + Sync>() {}
-    send_sync::<DynCache<String, Arc<str>>>();
+    send_sync::<AnyCache<String, Arc<str>>>();
     assert_eq!(
         AnyPolicy::from(LfuPolicy::default()).kind(),
         PolicyKind::Lfu

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 type Log = Arc<Mutex<Vec<(u16, u64, RemovalCause)>>>;
 
-fn recording_cache(kind: PolicyKind, max_size: usize) -> (clientcache::DynCache<u16, u64>, Log) {
+fn recording_cache(kind: PolicyKind, max_size: usize) -> (clientcache::AnyCache<u16, u64>, Log) {
     let log: Log = Arc::default();
     let sink = Arc::clone(&log);
     let cache = Cache::builder()

@@ -11,7 +11,7 @@ use super::key::ClientCacheKey;
 use super::resource::ResourceCacheKey;
 use crate::error::Error;
 use crate::listener::RemovalCause;
-use crate::policy_kind::{DynCache, PolicyKind};
+use crate::policy_kind::{AnyCache, PolicyKind};
 use crate::stats::CacheStats;
 use crate::{Cache, CacheBuilder};
 use std::any::{Any, type_name};
@@ -77,7 +77,7 @@ impl Stored {
 /// # Ok::<(), Error>(())
 /// ```
 pub struct TypedCache<K> {
-    inner: DynCache<K, Stored>,
+    inner: AnyCache<K, Stored>,
 }
 
 /// Builds a [`TypedCache`]; start with [`TypedCache::builder`].
