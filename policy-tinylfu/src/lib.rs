@@ -42,8 +42,9 @@
 //!
 //! # Implementation
 //!
-//! **Structure.** One node per id in a table indexed by [`EntryId::index`] (24 bytes: two `u32`
-//! links, the key hash, a region tag and the time of the id's last counted request), threaded into
+//! **Structure.** One node per id in a table indexed by [`EntryId::index`] (16 bytes: two `u32`
+//! links, a 32-bit fingerprint of the key hash, and one word holding the region tag and the
+//! 30-bit time of the id's last counted request), threaded into
 //! three circular LRU lists (`list.rs`, `segments.rs`):
 //!
 //! - the **window**, where every new id starts; its target starts at 1 % of the capacity;
@@ -85,7 +86,7 @@
 //!
 //! **Determinism.** No wall clock and no randomness: every decision is a pure function of the
 //! events, their hashes and `f64` arithmetic on counts (the "time" of a request is the number
-//! of requests up to and including it, modulo 2^32). Caffeine admits a warm candidate that
+//! of requests up to and including it, modulo 2^30). Caffeine admits a warm candidate that
 //! lost its duel with a small random probability, so that an attacker who can choose keys
 //! colliding with a hot key cannot pin the main region; this policy has no such jitter. Its
 //! defence against hash flooding is the seed of the hasher the cache hashes keys with:
@@ -343,6 +344,7 @@ impl Policy for TinyLfuPolicy {
                 as usize
         };
         self.capacity = capacity;
+        self.clock.set_period(capacity);
         self.sketch.set_capacity(capacity);
         self.climber.resize(capacity, window);
         self.segments.reserve(capacity);
@@ -376,11 +378,12 @@ impl Policy for TinyLfuPolicy {
         self.segments.insert(id, mixed, self.clock.now());
     }
 
-    /// Counts `hash` if `id`'s last counted request (its insert or an earlier counted hit) came
+    /// Counts `id`'s key (by the hash it was inserted with, which the contract says `_hash`
+    /// is) if `id`'s last counted request (its insert or an earlier counted hit) came
     /// more than `capacity` requests ago (see the crate docs); a window or protected id
     /// becomes its list's most recent, a probation id is promoted to protected. A caller bug
     /// (`id` not resident) fails a `debug_assert!`; in release builds it is ignored.
-    fn on_access(&mut self, id: EntryId, hash: u64) {
+    fn on_access(&mut self, id: EntryId, _hash: u64) {
         let region = self.segments.region(id);
         if region == Region::Vacant {
             debug_assert!(false, "on_access: {id:?} is not resident");
@@ -388,15 +391,13 @@ impl Policy for TinyLfuPolicy {
         }
         let now = self.clock.tick();
         let node = &mut self.segments.nodes[id.index()];
-        if self.clock.is_due(node.counted, self.capacity) {
-            node.counted = now;
-            self.sketch.increment(hash);
+        if self.clock.is_due(node.counted()) {
+            node.set_counted(now);
+            self.sketch.increment_mixed(node.hash);
         } else {
             self.sketch.age_by_one();
         }
-        let complete = self
-            .climber
-            .record_hit(region == Region::Window, region == Region::Probation);
+        let complete = self.climber.record_hit(region);
         self.segments.access(id, region);
         if complete {
             self.climb();

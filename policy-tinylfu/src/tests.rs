@@ -75,8 +75,8 @@ fn name_and_initial_targets() {
 }
 
 #[test]
-fn nodes_are_twenty_four_bytes() {
-    assert_eq!(std::mem::size_of::<Node>(), 24);
+fn nodes_are_sixteen_bytes() {
+    assert_eq!(std::mem::size_of::<Node>(), 16);
 }
 
 #[test]
