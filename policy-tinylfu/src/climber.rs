@@ -13,17 +13,15 @@
 //! # Where the climber departs from the paper
 //!
 //! The paper picks each step's *direction* by comparing the sample's hit ratio with the previous
-//! sample's: keep going if it rose, turn back if it fell. On our traces that signal is dominated by
-//! the workload's own phases (a short trace swings 20 points between samples whatever the window
-//! does), and the window wandered: with everything else as shipped at the time (every hit counted),
-//! the 47-point evaluation in the crate README gave a mean of 52.26 %, with six points more than 2
-//! points below the better of LRU and moka (the worst, LIRS `cpp` at 61 entries, 4.8 below). So the
-//! direction comes from where the sample's hits landed instead: if the window earned more hits per
-//! entry than the probation segment (the part of the main region that a bigger window would take),
-//! grow the window, otherwise shrink it. A hit-density comparison is an estimate of which side's
-//! marginal entries are worth more, measured within one sample and so free of drift between
-//! samples; with it the evaluation gave 52.71 % and no point more than 1.7 below. The hit ratio
-//! still drives the step size (restart on a swing), and the step schedule is the paper's.
+//! sample's: keep going if it rose, turn back if it fell. On real traces that signal is dominated
+//! by the workload's own phases (a short trace swings 20 points between samples whatever the
+//! window does), and the window wanders. So the direction comes from where the sample's hits
+//! landed instead: if the window earned more hits per entry than the probation segment (the part
+//! of the main region that a bigger window would take), grow the window, otherwise shrink it. A
+//! hit-density comparison estimates which side's entries are worth more, within one sample and
+//! so free of drift between samples. The hit ratio still drives the step size (restart on a
+//! swing), and the step schedule is the paper's. The measurements behind this choice, and the
+//! variants tried since, are in the crate's DESIGN.md.
 //!
 //! The climber is deterministic (plain `f64` arithmetic on counts) and O(1) per event; a
 //! sample's end costs O(1) here plus the moves the new target causes, at most one step
@@ -41,8 +39,8 @@ const STEP_DECAY: f64 = 0.98;
 /// (Caffeine's 0.05).
 const RESTART_THRESHOLD: f64 = 0.05;
 
-/// Events (hits and misses) per sample, per entry of capacity. Tuned on the traces: 6 to 10
-/// all pass; 8 is in the middle.
+/// Events (hits and misses) per sample, per entry of capacity: 6 to 10 all did about as well
+/// on the traces (DESIGN.md); 8 is in the middle.
 const SAMPLE_FACTOR: usize = 8;
 
 /// The fewest events in a sample, so tiny caches still measure something.

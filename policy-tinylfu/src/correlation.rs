@@ -31,33 +31,15 @@
 //!
 //! Skipped hits still advance the sketch's sample period (`FrequencySketch::age_by_one`): the
 //! counters halve every `10 × capacity` requests, as in the paper, whether or not a request
-//! raised a counter. A first version advanced it on increments only, which made halvings 1.5
-//! to 5 times further apart on Zipf workloads and followed a shifting workload more slowly.
+//! raised a counter.
 //!
 //! LRU-K's own rule restarts the period at every reference, so references keep being
-//! correlated as long as they come often enough. Here that starves steadily popular keys: they
-//! are counted once, their count halves to zero, and when one reaches probation any newcomer
-//! out-counts it. Measured with the period restarting: the same gains on the traces below, but
-//! the synthetic Zipf workload with scans (`scan:s=0.99,n=100000`) at 5 000 entries fell from
-//! 59.99 % to 57.79 %; with pacing it has 59.95 %.
-//!
-//! Measured on the 47 standard points (crate README), default hasher seed: the mean hit ratio
-//! rose from 52.76 % to 52.91 %, 18 points gained more than 0.05 and 7 lost more than 0.05.
-//! The largest gains: ARC `P6` at 131 072 entries +1.93, cache2k `orm-night` at 4 323 +1.74,
-//! LIRS `ps` at 154 +1.34 (the one point that had been more than 2 below moka); the largest
-//! losses: cache2k `web07` at 4 097 −0.73 and LIRS `zigzag` at 512 −0.50, both within 1 of
-//! the better of LRU and moka. Under six other hasher seeds the mean rose by 0.13 to 0.17 and
-//! `ps` at 154 by 1.13 to 1.29, and the worst point of any seed went from 1.89 to 1.69 below
-//! the better of LRU and moka. On the synthetic workloads of `sim --workload` (Zipf 0.7 and
-//! 0.99, Zipf with scans, loops, shifting Zipf; 500 to 20 000 entries) the change is within
-//! ±0.3 points, except the shifting Zipf at 5 000 and 20 000 entries (−0.4 to −0.6), where a
-//! new hot set's hits are paced too. With the period counted in increments, pacing at
-//! `capacity / 16` kept the shifting Zipf within 0.3 but left LIRS `sprite` at 1 000 entries
-//! 1.97 below LRU, and periods of `capacity / 4` and `capacity / 2` left one seed more than 2
-//! below; periods longer than the capacity swallow the reuse of loops just above it (LIRS
-//! `loop`, 1 011 keys: at 768 entries 2.3 below moka with `1.5 × capacity`, at 512 entries 3.5
-//! below with `2 × capacity`). Counting only consecutive repeats of one key (a period of 1)
-//! gained a third as much.
+//! correlated as long as they come often enough. Here that would starve steadily popular keys:
+//! they are counted once, their count halves to zero, and when one reaches probation any
+//! newcomer out-counts it. Pacing from the last *counted* request keeps counting them once per
+//! stretch. Periods shorter than the capacity leave recency-heavy traces further below LRU;
+//! longer ones swallow the reuse of loops just above the capacity. The measurements (the
+//! 47-point table before and after, the other periods and LRU-K's rule) are in DESIGN.md.
 //!
 //! # Cost
 //!
