@@ -13,21 +13,21 @@
 //! # Where the climber departs from the paper
 //!
 //! The paper picks each step's *direction* by comparing the sample's hit ratio with the previous
-//! sample's: keep going if it rose, turn back if it fell. On our traces that signal is dominated by
-//! the workload's own phases (a short trace swings 20 points between samples whatever the window
-//! does), and the window wandered: with everything else as shipped at the time (every hit counted),
-//! the 47-point evaluation in the crate README gave a mean of 52.26 %, with six points more than 2
-//! points below the better of LRU and moka (the worst, LIRS `cpp` at 61 entries, 4.8 below). So the
-//! direction comes from where the sample's hits landed instead: if the window earned more hits per
-//! entry than the probation segment (the part of the main region that a bigger window would take),
-//! grow the window, otherwise shrink it. A hit-density comparison is an estimate of which side's
-//! marginal entries are worth more, measured within one sample and so free of drift between
-//! samples; with it the evaluation gave 52.71 % and no point more than 1.7 below. The hit ratio
-//! still drives the step size (restart on a swing), and the step schedule is the paper's.
+//! sample's: keep going if it rose, turn back if it fell. On real traces that signal is dominated
+//! by the workload's own phases (a short trace swings 20 points between samples whatever the
+//! window does), and the window wanders. So the direction comes from where the sample's hits
+//! landed instead: if the window earned more hits per entry than the probation segment (the part
+//! of the main region that a bigger window would take), grow the window, otherwise shrink it. A
+//! hit-density comparison estimates which side's entries are worth more, within one sample and
+//! so free of drift between samples. The hit ratio still drives the step size (restart on a
+//! swing), and the step schedule is the paper's. The measurements behind this choice, and the
+//! variants tried since, are in the crate's DESIGN.md.
 //!
 //! The climber is deterministic (plain `f64` arithmetic on counts) and O(1) per event; a
 //! sample's end costs O(1) here plus the moves the new target causes, at most one step
 //! (6.25 % of the capacity) per sample of at least `capacity` events.
+
+use crate::list::Region;
 
 /// The initial (and restart) step, as a fraction of the capacity (Caffeine's 6.25 %).
 const STEP_FRACTION: f64 = 0.0625;
@@ -39,8 +39,8 @@ const STEP_DECAY: f64 = 0.98;
 /// (Caffeine's 0.05).
 const RESTART_THRESHOLD: f64 = 0.05;
 
-/// Events (hits and misses) per sample, per entry of capacity. Tuned on the traces: 6 to 10
-/// all pass; 8 is in the middle.
+/// Events (hits and misses) per sample, per entry of capacity: 6 to 10 all did about as well
+/// on the traces (DESIGN.md); 8 is in the middle.
 const SAMPLE_FACTOR: usize = 8;
 
 /// The fewest events in a sample, so tiny caches still measure something.
@@ -56,22 +56,29 @@ const MAX_SAMPLE: usize = 100_000;
 /// One sample's counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Sample {
-    /// Hits on window entries.
-    window_hits: usize,
-    /// Hits on probation entries.
-    probation_hits: usize,
-    /// All hits.
-    hits: usize,
+    /// Hits by the region of the id hit, indexed by `Region as usize` (`Vacant`'s slot stays
+    /// 0): one indexed add per hit, no branch on the region.
+    hits: [usize; 4],
     /// All misses.
     misses: usize,
+}
+
+impl Sample {
+    fn hits(&self) -> usize {
+        self.hits.iter().sum()
+    }
 }
 
 /// Hill-climbing state: the current sample, the last sample's hit ratio, the signed step and
 /// the window target it steers.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct HillClimber {
-    /// Counts of the current sample. Invariant: `hits + misses < sample_size`.
+    /// Counts of the current sample.
     sample: Sample,
+    /// Events left in the current sample. Invariant: `1 <= left <= sample_size` between
+    /// events; the event that takes it to 0 completes the sample (the policy then climbs,
+    /// which starts the next).
+    left: usize,
     /// Events per sample. Invariant: `>= MIN_SAMPLE`.
     sample_size: usize,
     /// The previous sample's hit ratio in `[0, 1]` (0 before the first sample).
@@ -91,6 +98,7 @@ impl HillClimber {
     pub(crate) fn new(capacity: usize, window: usize) -> Self {
         let mut climber = HillClimber {
             sample: Sample::default(),
+            left: MIN_SAMPLE,
             sample_size: MIN_SAMPLE,
             previous: 0.0,
             step: 0.0,
@@ -110,7 +118,13 @@ impl HillClimber {
             .clamp(MIN_SAMPLE, MAX_SAMPLE.max(capacity));
         self.window = (window as f64).clamp(1.0, self.max_window());
         self.step = STEP_FRACTION * capacity as f64;
+        self.start_sample();
+    }
+
+    /// Starts an empty sample.
+    fn start_sample(&mut self) {
         self.sample = Sample::default();
+        self.left = self.sample_size;
     }
 
     /// The window target, in whole entries, at least 1.
@@ -119,27 +133,25 @@ impl HillClimber {
         self.window as usize
     }
 
-    /// Counts a hit on a window entry (`in_window`), a probation entry (`in_probation`) or a
-    /// protected one (neither). Returns whether the sample is complete: the caller then calls
-    /// [`HillClimber::climb`].
+    /// Counts a hit on an id in `region`. Returns whether the sample is complete: the caller
+    /// then calls [`HillClimber::climb`].
     #[inline]
-    pub(crate) fn record_hit(&mut self, in_window: bool, in_probation: bool) -> bool {
-        self.sample.hits += 1;
-        self.sample.window_hits += usize::from(in_window);
-        self.sample.probation_hits += usize::from(in_probation);
-        self.is_complete()
+    pub(crate) fn record_hit(&mut self, region: Region) -> bool {
+        self.sample.hits[region as usize] += 1;
+        self.count_event()
     }
 
     /// Counts a miss. Returns whether the sample is complete (see [`HillClimber::record_hit`]).
     #[inline]
     pub(crate) fn record_miss(&mut self) -> bool {
         self.sample.misses += 1;
-        self.is_complete()
+        self.count_event()
     }
 
     #[inline]
-    fn is_complete(&self) -> bool {
-        self.sample.hits + self.sample.misses >= self.sample_size
+    fn count_event(&mut self) -> bool {
+        self.left = self.left.saturating_sub(1);
+        self.left == 0
     }
 
     /// Ends a sample, given the window's and the probation segment's current lengths: steps
@@ -147,10 +159,12 @@ impl HillClimber {
     #[cold]
     pub(crate) fn climb(&mut self, window_len: usize, probation_len: usize) -> usize {
         let s = self.sample;
-        let ratio = s.hits as f64 / (s.hits + s.misses).max(1) as f64;
+        let hits = s.hits();
+        let ratio = hits as f64 / (hits + s.misses).max(1) as f64;
         // Hits per entry on each side; an empty side counts as one entry.
-        let window_density = s.window_hits as f64 / window_len.max(1) as f64;
-        let probation_density = s.probation_hits as f64 / probation_len.max(1) as f64;
+        let window_density = s.hits[Region::Window as usize] as f64 / window_len.max(1) as f64;
+        let probation_density =
+            s.hits[Region::Probation as usize] as f64 / probation_len.max(1) as f64;
         let grow = window_density > probation_density;
         if grow != (self.step >= 0.0) {
             self.step = -self.step;
@@ -162,7 +176,7 @@ impl HillClimber {
             self.step * STEP_DECAY
         };
         self.previous = ratio;
-        self.sample = Sample::default();
+        self.start_sample();
         self.window()
     }
 
@@ -179,14 +193,14 @@ mod tests {
     /// Runs one full sample of `hits` (split window/probation/protected) and misses.
     fn sample(c: &mut HillClimber, window: usize, probation: usize, protected: usize) -> bool {
         let mut complete = false;
-        for _ in 0..window {
-            complete |= c.record_hit(true, false);
-        }
-        for _ in 0..probation {
-            complete |= c.record_hit(false, true);
-        }
-        for _ in 0..protected {
-            complete |= c.record_hit(false, false);
+        for (region, hits) in [
+            (Region::Window, window),
+            (Region::Probation, probation),
+            (Region::Protected, protected),
+        ] {
+            for _ in 0..hits {
+                complete |= c.record_hit(region);
+            }
         }
         while !complete {
             complete = c.record_miss();

@@ -31,60 +31,53 @@
 //!
 //! Skipped hits still advance the sketch's sample period (`FrequencySketch::age_by_one`): the
 //! counters halve every `10 × capacity` requests, as in the paper, whether or not a request
-//! raised a counter. A first version advanced it on increments only, which made halvings 1.5
-//! to 5 times further apart on Zipf workloads and followed a shifting workload more slowly.
+//! raised a counter.
 //!
 //! LRU-K's own rule restarts the period at every reference, so references keep being
-//! correlated as long as they come often enough. Here that starves steadily popular keys: they
-//! are counted once, their count halves to zero, and when one reaches probation any newcomer
-//! out-counts it. Measured with the period restarting: the same gains on the traces below, but
-//! the synthetic Zipf workload with scans (`scan:s=0.99,n=100000`) at 5 000 entries fell from
-//! 59.99 % to 57.79 %; with pacing it has 59.95 %.
-//!
-//! Measured on the 47 standard points (crate README), default hasher seed: the mean hit ratio
-//! rose from 52.76 % to 52.91 %, 18 points gained more than 0.05 and 7 lost more than 0.05.
-//! The largest gains: ARC `P6` at 131 072 entries +1.93, cache2k `orm-night` at 4 323 +1.74,
-//! LIRS `ps` at 154 +1.34 (the one point that had been more than 2 below moka); the largest
-//! losses: cache2k `web07` at 4 097 −0.73 and LIRS `zigzag` at 512 −0.50, both within 1 of
-//! the better of LRU and moka. Under six other hasher seeds the mean rose by 0.13 to 0.17 and
-//! `ps` at 154 by 1.13 to 1.29, and the worst point of any seed went from 1.89 to 1.69 below
-//! the better of LRU and moka. On the synthetic workloads of `sim --workload` (Zipf 0.7 and
-//! 0.99, Zipf with scans, loops, shifting Zipf; 500 to 20 000 entries) the change is within
-//! ±0.3 points, except the shifting Zipf at 5 000 and 20 000 entries (−0.4 to −0.6), where a
-//! new hot set's hits are paced too. With the period counted in increments, pacing at
-//! `capacity / 16` kept the shifting Zipf within 0.3 but left LIRS `sprite` at 1 000 entries
-//! 1.97 below LRU, and periods of `capacity / 4` and `capacity / 2` left one seed more than 2
-//! below; periods longer than the capacity swallow the reuse of loops just above it (LIRS
-//! `loop`, 1 011 keys: at 768 entries 2.3 below moka with `1.5 × capacity`, at 512 entries 3.5
-//! below with `2 × capacity`). Counting only consecutive repeats of one key (a period of 1)
-//! gained a third as much.
+//! correlated as long as they come often enough. Here that would starve steadily popular keys:
+//! they are counted once, their count halves to zero, and when one reaches probation any
+//! newcomer out-counts it. Pacing from the last *counted* request keeps counting them once per
+//! stretch. Periods shorter than the capacity leave recency-heavy traces further below LRU;
+//! longer ones swallow the reuse of loops just above the capacity. The measurements (the
+//! 47-point table before and after, the other periods and LRU-K's rule) are in DESIGN.md.
 //!
 //! # Cost
 //!
-//! A `u32` per node, which fits in the node's padding (nodes stay 24 bytes), and a counter per
-//! policy. Most hits now skip the sketch's counters, which saves memory traffic in large
-//! caches (`bench`, a `Cache` hit among 1 000 hot keys at 1M entries: 41 ns before, 27 ns
-//! after), while the per-hit decision is a branch the CPU often mispredicts, which costs about
-//! 4 ns in small ones (a hit at 10 entries: 21.6 ns before, 25.8 ns after). The clock wraps:
-//! hits that come within `capacity` requests after a multiple of 2^32 requests since the key's
-//! last count are not counted.
+//! 30 bits per node, sharing a word with the node's region (nodes are 16 bytes), and a clock
+//! per policy. Most hits skip the sketch's counters, which saves memory traffic in large
+//! caches, at the price of a branch the CPU often mispredicts in small ones. The clock wraps
+//! at 2^30: hits that come within `capacity` requests after a multiple of 2^30 requests since
+//! the key's last count are not counted.
+
+/// The clock's range: 30 bits, so that a node keeps its region in the same word (`list.rs`).
+const CLOCK_MASK: u32 = (1 << 30) - 1;
 
 /// The longest pacing period, in requests: half the clock's range, so that a period never
 /// covers every possible age.
-const MAX_PERIOD: u32 = u32::MAX / 2;
+const MAX_PERIOD: u32 = CLOCK_MASK / 2;
 
-/// The policy's request counter, the time base of the pacing. Wraps.
+/// The policy's request counter, the time base of the pacing, and the pacing period. Wraps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RequestClock {
-    /// Requests seen, modulo 2^32.
+    /// Requests seen, modulo 2^30.
     now: u32,
+    /// A hit counts more than this many requests after the key's last count: the capacity,
+    /// capped at [`MAX_PERIOD`]. Computed once per `set_capacity`, not on every hit.
+    period: u32,
 }
 
 impl RequestClock {
+    /// Sets the pacing period to `capacity` requests (at most [`MAX_PERIOD`]).
+    pub(crate) fn set_period(&mut self, capacity: usize) {
+        self.period = u32::try_from(capacity)
+            .unwrap_or(MAX_PERIOD)
+            .min(MAX_PERIOD);
+    }
+
     /// Counts one request; returns its time.
     #[inline]
     pub(crate) fn tick(&mut self) -> u32 {
-        self.now = self.now.wrapping_add(1);
+        self.now = (self.now + 1) & CLOCK_MASK;
         self.now
     }
 
@@ -95,11 +88,10 @@ impl RequestClock {
     }
 
     /// Whether the current request, to a key last counted at time `counted`, counts again:
-    /// more than `period` requests later (`period` capped at [`MAX_PERIOD`]).
+    /// more than the period later.
     #[inline]
-    pub(crate) fn is_due(&self, counted: u32, period: usize) -> bool {
-        let period = u32::try_from(period).unwrap_or(MAX_PERIOD).min(MAX_PERIOD);
-        self.now.wrapping_sub(counted) > period
+    pub(crate) fn is_due(&self, counted: u32) -> bool {
+        self.now.wrapping_sub(counted) & CLOCK_MASK > self.period
     }
 }
 
@@ -114,28 +106,34 @@ mod tests {
         for _ in 0..10 {
             clock.tick();
         }
-        assert!(!clock.is_due(first, 10));
-        assert!(!clock.is_due(first, 11));
-        assert!(clock.is_due(first, 9));
+        for (period, due) in [(10, false), (11, false), (9, true)] {
+            clock.set_period(period);
+            assert_eq!(clock.is_due(first), due, "period {period}");
+        }
     }
 
     #[test]
     fn the_clock_wraps() {
-        let mut clock = RequestClock { now: u32::MAX - 1 };
+        let mut clock = RequestClock {
+            now: CLOCK_MASK - 1,
+            period: 2,
+        };
         let first = clock.tick();
         clock.tick();
         clock.tick(); // wrapped to 1
         assert_eq!(clock.now(), 1);
-        assert!(!clock.is_due(first, 2));
-        assert!(clock.is_due(first, 1));
+        assert!(!clock.is_due(first));
+        clock.set_period(1);
+        assert!(clock.is_due(first));
     }
 
     #[test]
     fn a_huge_period_is_capped_below_the_clock_range() {
         let mut clock = RequestClock::default();
+        clock.set_period(usize::MAX);
         let first = clock.tick();
-        clock.now = first.wrapping_add(MAX_PERIOD + 1);
-        assert!(clock.is_due(first, usize::MAX));
-        assert!(!clock.is_due(first.wrapping_add(1), usize::MAX));
+        clock.now = (first + MAX_PERIOD + 1) & CLOCK_MASK;
+        assert!(clock.is_due(first));
+        assert!(!clock.is_due(first + 1));
     }
 }

@@ -32,12 +32,9 @@ pub(crate) enum Side {
 /// count above an equally popular key not yet touched, and the candidate has always just been
 /// touched while the main victim, the least recent, has not. On a loop slightly larger than
 /// the cache, each halving then admits candidates that evict the very keys requested next,
-/// cascading through a whole cycle: with conservative counter updates and a plain `>`, LIRS
-/// `loop` at 768 entries scored 67.95 % hits, against 75.71 % as shipped (Bélády: 75.81 %).
-/// Asking for a lead of two absorbs that one-count phase noise. As shipped, dropping the
-/// margin lowers the 47-point mean from 52.88 % to 52.51 %, the worst point being LIRS
-/// `zigzag` at 512 entries (20.93 % instead of 23.81 %; LRU 24.57 %); a margin of two (a lead
-/// of three) lowers it to 52.70 %.
+/// cascading through a whole cycle. Asking for a lead of two absorbs that one-count phase
+/// noise; a lead of three turns away too many keys that are genuinely reused (DESIGN.md has
+/// the measurements).
 const ADMISSION_MARGIN: u8 = 1;
 
 /// The victim rule, a pure function of the state:

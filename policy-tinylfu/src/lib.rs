@@ -42,26 +42,26 @@
 //!
 //! # Implementation
 //!
-//! **Structure.** One node per id in a table indexed by [`EntryId::index`] (24 bytes: two `u32`
-//! links, the key hash, a region tag and the time of the id's last counted request), threaded into
-//! three circular LRU lists (`list.rs`, `segments.rs`):
+//! **Structure.** One node per id in a table indexed by [`EntryId::index`] (16 bytes: two `u32`
+//! links, a 32-bit fingerprint of the key hash, and one word holding the region tag and the
+//! 30-bit time of the id's last counted request), threaded into three circular LRU lists
+//! (`list.rs`, `segments.rs`):
 //!
 //! - the **window**, where every new id starts; its target starts at 1 % of the capacity;
 //! - the **probation** segment of the main region: ids that left the window or were demoted;
 //! - the **protected** segment: ids hit while on probation, at most 80 % of the main region
 //!   (its overflow is demoted to probation's most recent end), as in the paper's SLRU.
 //!
-//! Frequencies live in a [`FrequencySketch`] (`sketch.rs`): a count-min sketch of 4-bit
-//! counters, 8 bytes per entry of capacity, halved every `10 × capacity` requests. Every
-//! miss and insert counts once (a miss followed by the insert of the same hash is one
+//! Frequencies live in a count-min sketch of 4-bit counters (`sketch.rs`), 8 bytes per entry
+//! of capacity, a key's four counters in one 64-byte block, halved every `10 × capacity`
+//! requests. Every miss and insert counts once (a miss followed by the insert of the same hash is one
 //! request); a hit counts only if the id's last counted request came more than `capacity`
 //! requests earlier. So a key counts at most once per `capacity` requests while resident, and
 //! its count measures in how many recent stretches of `capacity` requests it was used rather
 //! than how many times: a key read forty times in a row (a burst: LRU-K's *correlated
 //! references*, O'Neil, O'Neil, Weikum, SIGMOD 1993) counts once instead of sitting at the
 //! sketch's ceiling for several sample periods after its burst ends, holding a main-region
-//! slot that keys reused at longer distances need. `correlation.rs` has the reasoning and
-//! the measurements.
+//! slot that keys reused at longer distances need. `correlation.rs` has the reasoning.
 //!
 //! **Eviction.** The cache asks for a victim only when it must make room for a newcomer,
 //! which will enter the window. If the window is under its target, the newcomer fits there,
@@ -79,13 +79,13 @@
 //! 256; at most 100 000 or the capacity). Unlike the paper, a step's direction comes from
 //! comparing the sample's hits per entry in the window with those in probation, not from the
 //! change of hit ratio between samples, which on real traces mostly measures the workload's
-//! phases: `climber.rs` has the numbers. The target ranges from 1 entry (pure TinyLFU
+//! phases (`climber.rs`; the measurements are in DESIGN.md). The target ranges from 1 entry (pure TinyLFU
 //! admission, which suits loops and scans) to the whole capacity (LRU, for recency-biased
 //! workloads).
 //!
 //! **Determinism.** No wall clock and no randomness: every decision is a pure function of the
 //! events, their hashes and `f64` arithmetic on counts (the "time" of a request is the number
-//! of requests up to and including it, modulo 2^32). Caffeine admits a warm candidate that
+//! of requests up to and including it, modulo 2^30). Caffeine admits a warm candidate that
 //! lost its duel with a small random probability, so that an attacker who can choose keys
 //! colliding with a hot key cannot pin the main region; this policy has no such jitter. Its
 //! defence against hash flooding is the seed of the hasher the cache hashes keys with:
@@ -122,12 +122,9 @@
 //! No event allocates once the node table covers every id in use ([`TinyLfuPolicy::with_capacity`]
 //! reserves it); the sketch is allocated by [`Policy::set_capacity`] only.
 //!
-//! **Measured.** On 47 standard points of real traces (ARC, LIRS, cache2k), the mean hit
-//! ratio is 52.91 %, against 40.24 % for LRU, 49.99 % for moka, 50.55 % for quick_cache and
-//! 52.84 % for the per-point best of those three; no point is more than 1.52 below the better
-//! of LRU and moka (LIRS `sprite` at 1000 entries, recency-heavy, where LRU leads), and under
-//! six other seeds of the key hasher the mean stays between 52.89 % and 52.93 % with no point
-//! more than 1.69 below. The tables are in the crate's README.
+//! **Design history.** Why each mechanism is built the way it is, the alternatives measured
+//! and left out, and the hit ratios and speeds behind those choices are in the crate's
+//! `DESIGN.md`; the current tables are in its `README.md`.
 #![forbid(unsafe_code)]
 
 /// The README's example, compiled and run as a doctest.
@@ -154,8 +151,8 @@ pub use iter::TinyLfuIter;
 use iter::{Side, pick};
 use list::Region;
 use segments::Segments;
+use sketch::FrequencySketch;
 use sketch::Mixed;
-pub use sketch::{FrequencySketch, MAX_FREQUENCY};
 
 /// The window's initial share of the capacity: 1 %, as in the TinyLFU paper's W-TinyLFU(1%).
 const INITIAL_WINDOW_PERCENT: usize = 1;
@@ -285,7 +282,9 @@ impl TinyLfuPolicy {
         self.segments.window_target
     }
 
-    /// The frequency sketch, for inspection.
+    /// The sketch's estimate of how often the key of `hash` was requested recently (0 to 15):
+    /// what the admission duel compares. A request counts once per `capacity` requests while
+    /// its key is resident (see the crate docs), so a burst counts once.
     ///
     /// # Examples
     ///
@@ -297,15 +296,15 @@ impl TinyLfuPolicy {
     /// policy.on_miss(0xBEEF);
     /// policy.on_insert(EntryId::new(0), 0xBEEF); // the same request as the miss
     /// policy.on_access(EntryId::new(0), 0xBEEF); // 1 request after its count: not counted
-    /// assert_eq!(policy.sketch().frequency(0xBEEF), 1);
+    /// assert_eq!(policy.frequency(0xBEEF), 1);
     /// for key in 1..=100 {
     ///     policy.on_miss(key); // other keys' requests
     /// }
     /// policy.on_access(EntryId::new(0), 0xBEEF); // more than 100 requests after: counted
-    /// assert_eq!(policy.sketch().frequency(0xBEEF), 2);
+    /// assert_eq!(policy.frequency(0xBEEF), 2);
     /// ```
-    pub fn sketch(&self) -> &FrequencySketch {
-        &self.sketch
+    pub fn frequency(&self, hash: u64) -> u8 {
+        self.sketch.frequency(hash)
     }
 
     /// Ends the climber's sample: applies the new window target.
@@ -343,6 +342,7 @@ impl Policy for TinyLfuPolicy {
                 as usize
         };
         self.capacity = capacity;
+        self.clock.set_period(capacity);
         self.sketch.set_capacity(capacity);
         self.climber.resize(capacity, window);
         self.segments.reserve(capacity);
@@ -376,11 +376,12 @@ impl Policy for TinyLfuPolicy {
         self.segments.insert(id, mixed, self.clock.now());
     }
 
-    /// Counts `hash` if `id`'s last counted request (its insert or an earlier counted hit) came
+    /// Counts `id`'s key (by the hash it was inserted with, which the contract says `_hash`
+    /// is) if `id`'s last counted request (its insert or an earlier counted hit) came
     /// more than `capacity` requests ago (see the crate docs); a window or protected id
     /// becomes its list's most recent, a probation id is promoted to protected. A caller bug
     /// (`id` not resident) fails a `debug_assert!`; in release builds it is ignored.
-    fn on_access(&mut self, id: EntryId, hash: u64) {
+    fn on_access(&mut self, id: EntryId, _hash: u64) {
         let region = self.segments.region(id);
         if region == Region::Vacant {
             debug_assert!(false, "on_access: {id:?} is not resident");
@@ -388,15 +389,13 @@ impl Policy for TinyLfuPolicy {
         }
         let now = self.clock.tick();
         let node = &mut self.segments.nodes[id.index()];
-        if self.clock.is_due(node.counted, self.capacity) {
-            node.counted = now;
-            self.sketch.increment(hash);
+        if self.clock.is_due(node.counted()) {
+            node.set_counted(now);
+            self.sketch.increment_mixed(node.hash);
         } else {
             self.sketch.age_by_one();
         }
-        let complete = self
-            .climber
-            .record_hit(region == Region::Window, region == Region::Probation);
+        let complete = self.climber.record_hit(region);
         self.segments.access(id, region);
         if complete {
             self.climb();

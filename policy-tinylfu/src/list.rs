@@ -15,40 +15,57 @@ use crate::sketch::Mixed;
 /// [`EntryId`]: clientcache_policy_api::EntryId
 pub(crate) const NIL: u32 = u32::MAX;
 
-/// Which list holds an id.
+/// Which list holds an id. The discriminants are the two bits a [`Node`] stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Region {
     /// Not resident.
-    Vacant,
+    Vacant = 0,
     /// The admission window: plain LRU, where every new id starts.
-    Window,
+    Window = 1,
     /// Main region, probation segment: ids admitted from the window and not hit since, plus
     /// ids demoted from the protected segment. The main victim is its LRU.
-    Probation,
+    Probation = 2,
     /// Main region, protected segment: ids hit while on probation.
-    Protected,
+    Protected = 3,
 }
 
-/// One id's links, region, key hash and last request time.
+impl Region {
+    /// The region whose discriminant is `bits & 3`.
+    #[inline]
+    const fn from_bits(bits: u32) -> Region {
+        match bits & 3 {
+            0 => Region::Vacant,
+            1 => Region::Window,
+            2 => Region::Probation,
+            _ => Region::Protected,
+        }
+    }
+}
+
+/// Bits of a [`Node`]'s `tag` that hold its region; the rest hold its counted time.
+const REGION_BITS: u32 = 2;
+
+/// One id's links, region, key hash and last counted request time: 16 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Node {
     /// The key hash the id was inserted with, mixed for the sketch: what the sketch is asked
-    /// about in duels and counts on hits.
+    /// about in duels.
     pub(crate) hash: Mixed,
     /// The next less recently used id of the same list; for the list's head, its MRU.
-    /// Invariant: `NIL` iff `region == Vacant`; otherwise `nodes[prev].next == self`.
+    /// Invariant: `NIL` iff `region() == Vacant`; otherwise `nodes[prev].next == self`.
     pub(crate) prev: u32,
     /// The next more recently used id of the same list; for the MRU, the head.
-    /// Invariant: `NIL` iff `region == Vacant`; otherwise `nodes[next].prev == self`.
+    /// Invariant: `NIL` iff `region() == Vacant`; otherwise `nodes[next].prev == self`.
     pub(crate) next: u32,
-    /// The list holding the id. Invariant: the id is on exactly that list (or on none when
-    /// `Vacant`).
-    pub(crate) region: Region,
-    /// The policy clock at the id's last *counted* request (its insert, or a hit that
-    /// incremented the sketch): a hit counts only more than `capacity` requests after it (see
-    /// `correlation.rs`). Fits in what would be padding.
-    pub(crate) counted: u32,
+    /// Two fields in one word. The low [`REGION_BITS`]: the list holding the id (invariant:
+    /// the id is on exactly that list, or on none when `Vacant`). The other 30: the policy
+    /// clock at the id's last *counted* request (its insert, or a hit that incremented the
+    /// sketch; a hit counts only more than `capacity` requests after it: see
+    /// `correlation.rs`), which is why the clock has 30 bits.
+    tag: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Node>() == 16);
 
 impl Node {
     /// A node whose id is not resident.
@@ -56,14 +73,40 @@ impl Node {
         hash: Mixed::ZERO,
         prev: NIL,
         next: NIL,
-        region: Region::Vacant,
-        counted: 0,
+        tag: Region::Vacant as u32,
     };
 
     /// Whether the node's id is on some list.
     #[inline]
     pub(crate) const fn is_resident(&self) -> bool {
         self.next != NIL
+    }
+
+    /// The list holding the id.
+    #[inline]
+    pub(crate) const fn region(&self) -> Region {
+        Region::from_bits(self.tag)
+    }
+
+    #[inline]
+    fn set_region(&mut self, region: Region) {
+        self.tag = (self.tag & !((1 << REGION_BITS) - 1)) | region as u32;
+    }
+
+    /// The clock at the id's last counted request (a 30-bit time).
+    #[inline]
+    pub(crate) const fn counted(&self) -> u32 {
+        self.tag >> REGION_BITS
+    }
+
+    /// Records `now` (a 30-bit time) as the id's last counted request.
+    #[inline]
+    pub(crate) fn set_counted(&mut self, now: u32) {
+        debug_assert!(
+            now < 1 << (32 - REGION_BITS),
+            "time {now} has more than 30 bits"
+        );
+        self.tag = (now << REGION_BITS) | (self.tag & ((1 << REGION_BITS) - 1));
     }
 }
 
@@ -109,7 +152,7 @@ impl List {
         let node = &mut nodes[i as usize];
         node.prev = prev;
         node.next = next;
-        node.region = region;
+        node.set_region(region);
         self.len += 1;
         debug_assert!(linked(nodes, i) && linked(nodes, self.head));
     }
@@ -158,7 +201,7 @@ impl List {
         let node = &mut nodes[i as usize];
         node.prev = NIL;
         node.next = NIL;
-        node.region = Region::Vacant;
+        node.set_region(Region::Vacant);
         self.len -= 1;
     }
 

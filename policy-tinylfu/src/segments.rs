@@ -68,7 +68,7 @@ impl Segments {
     pub(crate) fn region(&self, id: EntryId) -> Region {
         self.nodes
             .get(id.index())
-            .map_or(Region::Vacant, |n| n.region)
+            .map_or(Region::Vacant, Node::region)
     }
 
     /// Makes the vacant `id`, requested at time `now`, the window's MRU, then moves window
@@ -84,7 +84,7 @@ impl Segments {
             "{id:?} is already resident"
         );
         self.nodes[index].hash = hash;
-        self.nodes[index].counted = now;
+        self.nodes[index].set_counted(now);
         self.window
             .push_back(&mut self.nodes, id.get(), Region::Window);
         self.drain_window();
@@ -196,7 +196,7 @@ impl Segments {
             ("protected", &self.protected, Region::Protected),
         ] {
             validate_list(nodes, name, list, region)?;
-            let tagged = nodes.iter().filter(|n| n.region == region).count();
+            let tagged = nodes.iter().filter(|n| n.region() == region).count();
             ensure!(
                 tagged == list.len,
                 "{tagged} nodes are tagged {region:?}, but the {name} list holds {}",
@@ -206,9 +206,9 @@ impl Segments {
         }
         for (i, n) in nodes.iter().enumerate() {
             ensure!(
-                (n.region == Region::Vacant) == (n.prev == NIL && n.next == NIL),
+                (n.region() == Region::Vacant) == (n.prev == NIL && n.next == NIL),
                 "node {i} is tagged {:?} with links ({}, {})",
-                n.region,
+                n.region(),
                 n.prev,
                 n.next
             );
@@ -274,9 +274,9 @@ fn validate_list(
             );
             let node = nodes[at as usize];
             ensure!(
-                node.region == region,
+                node.region() == region,
                 "walking {name} by {direction} reached node {at} tagged {:?} at step {step}",
-                node.region
+                node.region()
             );
             let to = if forward { node.next } else { node.prev };
             ensure!(

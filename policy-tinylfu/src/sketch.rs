@@ -1,46 +1,43 @@
 //! [`FrequencySketch`]: a 4-bit count-min sketch with periodic halving, TinyLFU's memory of
-//! how often each key hash was seen.
+//! how often each key was seen recently.
 //!
 //! # Design
 //!
 //! A count-min sketch (G. Cormode, S. Muthukrishnan, "An improved data stream summary: the
 //! count-min sketch and its applications", J. Algorithms 55(1), 2005) estimates the frequency
-//! of a hash as the minimum of [`DEPTH`] counters, one per row, so hash collisions can only
-//! inflate an estimate, never deflate it. TinyLFU (Einziger, Friedman, Manes, ACM ToS 13(4),
-//! 2017, §3) adds two ideas, both here:
+//! of a key as the minimum of [`DEPTH`] counters, one per row, so collisions can only inflate
+//! an estimate, never deflate it. TinyLFU (Einziger, Friedman, Manes, ACM ToS 13(4), 2017, §3)
+//! adds two ideas, both here:
 //!
 //! - **Small counters.** A cache only needs to compare frequencies up to about the sample
 //!   length divided by the cache size, so each counter has 4 bits and saturates at 15.
-//! - **Freshness by halving ("reset").** After `sample_size` increments every counter is
-//!   halved, so old popularity decays geometrically and the sketch follows shifts in the
-//!   workload. The paper samples `W = 10 × capacity` events per period; so do we: every
-//!   increment advances the period, and so does every hit the policy does not count
-//!   ([`FrequencySketch::age_by_one`]; see `correlation.rs`).
+//! - **Freshness by halving ("reset").** After `sample_size` requests every counter is halved,
+//!   so old popularity decays geometrically and the sketch follows shifts in the workload. The
+//!   paper samples `W = 10 × capacity` events per period; so do we: every increment advances
+//!   the period, and so does every hit the policy does not count
+//!   ([`FrequencySketch::age_by_one`]; see `correlation.rs`), so that a period stays about
+//!   `10 × capacity` requests.
 //!
-//! An increment raises all four counters (the plain count-min update, as in Caffeine). The
-//! *conservative update* (C. Estan, G. Varghese, "New directions in traffic measurement and
-//! accounting", SIGCOMM 2002), raising only the minimal counters, was measured too (before hits
-//! were paced to one count per key per `capacity` requests; see `correlation.rs`): no better on the
-//! evaluation traces (47-point mean 52.67 % against 52.71 %, one point 2.4 below the better of LRU
-//! and moka; see the crate README), and without the admission margin of `iter.rs` its exact counts
-//! make loops collapse after each halving.
-//!
-//! A *doorkeeper* (TinyLFU §3.4.2: a Bloom filter that absorbs each key's first occurrence, so the
-//! counters only see repeats) was measured, also before that change, and left out: at equal memory
-//! (a quarter of the table traded for a 16-bit-per-entry filter) the mean fell from 52.71 % to
-//! 52.66 %, and with the filter added on top of the full table (10 bytes per entry) to 52.67 %: it
-//! does not pay for itself here.
+//! An increment raises all four counters (the plain count-min update, as in Caffeine), not
+//! only the minimal ones (conservative update), and there is no doorkeeper filter: both were
+//! measured and did not pay (the crate's DESIGN.md).
 //!
 //! # Layout
 //!
-//! One `u64` word per entry of capacity (8 bytes per entry; at least 512 words, at most 2^24, 128
-//! MiB, so a huge capacity cannot exhaust memory up front), each word holding 16 counters of 4
-//! bits. Row `r` owns the nibbles `4r..4r + 4` of every word, so the four rows are four independent
-//! tables of `4 × words` counters. A hash picks one word per row by double hashing (A. Kirsch, M.
-//! Mitzenmacher, "Less hashing, same performance", ESA 2006) reduced to the table length with a
-//! multiply-shift (D. Lemire, "A fast alternative to the modulo reduction", 2016), so the table
-//! needs no power-of-two length, and one nibble in that word's row group from further bits of the
-//! hash.
+//! The counters live in 64-byte blocks of eight `u64` words, 16 nibbles each, and all four of
+//! a key's counters are in one block, so an increment or an estimate touches one cache line
+//! instead of four (the layout of Caffeine's `FrequencySketch` since version 3.0, B. Manes;
+//! written here from that description). A key is known to the sketch by a 32-bit fingerprint
+//! of its hash ([`Mixed`]): its high bits pick the block by a multiply-shift (D. Lemire, "A fast
+//! alternative to the modulo reduction", 2016), so the table needs no power-of-two length, and
+//! 20 bits of another multiplicative hash of the fingerprint pick the counters: within the
+//! block, row `r` owns words `2r` and `2r + 1`, and five bits per row pick one of those two
+//! words and one of its 16 nibbles, so the four rows never share a counter. The table holds one
+//! word per entry of capacity in whole blocks (8 bytes per entry; at least 512 words, at most
+//! 2^24, 128 MiB, so a huge capacity cannot exhaust memory up front).
+//!
+//! An increment raises each of the four counters that is below 15 with no branch on the
+//! counter values (a saturated counter adds zero), so its cost does not depend on the data.
 //!
 //! The sketch is deterministic: the same increments give the same counters. It mixes the
 //! incoming hash once more, but it has no seed of its own; resistance to hash flooding comes
@@ -52,25 +49,19 @@ use std::fmt;
 pub(crate) const DEPTH: usize = 4;
 
 /// The largest value a counter holds; increments beyond it are dropped.
-pub const MAX_FREQUENCY: u8 = 15;
+pub(crate) const MAX_FREQUENCY: u8 = 15;
 
 /// Events per sample period, per entry of capacity (TinyLFU's `W / C`).
 const SAMPLE_FACTOR: usize = 10;
 
 /// The fewest words a table has (4 KiB), so that small caches on short traces still tell
-/// their keys apart: a 61-entry cache over a 9 000-request trace (LIRS `cpp`) loses 3 points
-/// of hit ratio with a 61-word table, and with a 128-word floor the results of the small
-/// standard points (LIRS `ps` at 154 entries: 36.9 % to 38.8 %) still moved by two points
-/// with the key hasher's seed, from hash collisions alone. With 512 words they move by a
-/// tenth of a point (38.2 % to 38.3 %) and the 47-point mean rises from 52.71 % to 52.76 %
-/// (mean over hasher seeds 1 to 6; `sim --standard --hash-seed N`). 1024 words gave 52.78 %
-/// but a worse worst point; see the crate README. (All measured before hits were paced, which
-/// lifted `ps` at 154 to 39.5 %.)
+/// their keys apart: with fewer, the hit ratios of the small standard points moved by up to
+/// two points with the key hasher's seed, from collisions alone (DESIGN.md).
 const MIN_WORDS: usize = 512;
 
-/// The smallest capacity the sample period is sized on (1 280 increments): the period is
+/// The smallest capacity the sample period is sized on (1 280 requests): the period is
 /// TinyLFU's aging and stays tied to the cache, not to the table floor above (sizing it on
-/// 512 lowered LIRS `cpp` at 61 entries by 3 points: counts aged too slowly).
+/// 512 aged the counts of tiny caches too slowly).
 const MIN_SAMPLE_CAPACITY: usize = 128;
 
 /// The most words a table has (128 MiB): full precision up to 16,777,216 entries of capacity.
@@ -82,12 +73,23 @@ const MAX_WORDS: usize = 1 << 24;
 /// Every nibble's low three bits: halving is `(word >> 1) & HALF_MASK`.
 const HALF_MASK: u64 = 0x7777_7777_7777_7777;
 
-/// A key hash re-mixed for the sketch (the SplitMix64/Murmur3 finaliser), so that weak caller
-/// hashes still spread. The policy mixes each key's hash once, when the key arrives, and keeps
-/// the result in the key's node: a duel then asks the sketch about two nodes without mixing
-/// again (it runs for every miss of a full cache, often twice).
+/// Words per block: one 64-byte cache line.
+const BLOCK_WORDS: usize = 8;
+
+/// One cache line of counters: row `r` owns words `2r` and `2r + 1`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Mixed(u64);
+#[repr(align(64))]
+struct Block([u64; BLOCK_WORDS]);
+
+/// A key hash re-mixed for the sketch (the SplitMix64/Murmur3 finaliser, so that weak caller
+/// hashes still spread), kept as its high 32 bits: the sketch's whole view of a key. The policy
+/// mixes each key's hash once, when the key arrives, and keeps the result in the key's node, so
+/// a duel asks the sketch about two nodes without mixing again, and a hit counts the node's
+/// fingerprint. 32 bits keep a node at 16 bytes; two keys share all their counters only if their
+/// fingerprints are equal (about one key in 4 000 among a million live keys), far rarer than
+/// count-min collisions of single counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Mixed(u32);
 
 impl Mixed {
     /// A vacant node's placeholder.
@@ -100,37 +102,24 @@ impl Mixed {
         x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         x ^= x >> 31;
-        Mixed(x)
+        Mixed((x >> 32) as u32)
     }
 }
 
-/// A count-min sketch of 4-bit counters that halves itself every `10 × capacity` increments.
+/// A count-min sketch of 4-bit counters that halves itself every `10 × capacity` requests.
 ///
-/// Estimates the recent frequency of a 64-bit key hash, never below the number of increments
-/// of that hash since the last halving (collisions can only add), and at most
+/// Estimates the recent frequency of a key, never below the number of increments of its
+/// fingerprint since the last halving (collisions can only add), and at most
 /// [`MAX_FREQUENCY`]. Uses 8 bytes per entry of capacity (4 KiB at least, 128 MiB at most).
-///
-/// # Examples
-///
-/// ```
-/// use clientcache_policy_tinylfu::FrequencySketch;
-///
-/// let mut sketch = FrequencySketch::with_capacity(100);
-/// for _ in 0..3 {
-///     sketch.increment(0xFEED);
-/// }
-/// assert!(sketch.frequency(0xFEED) >= 3);
-/// assert_eq!(sketch.frequency(0xBEEF), 0);
-/// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct FrequencySketch {
-    /// The counters, 16 per word; row `r` uses nibbles `4r..4r + 4` of each word.
-    /// Invariant: `MIN_WORDS <= table.len() <= MAX_WORDS` (reductions never divide by zero,
-    /// and a huge capacity never asks for more than 128 MiB).
-    table: Vec<u64>,
-    /// Requests counted since the last halving (halved with the counters): increments, and
-    /// the hits the policy does not count ([`FrequencySketch::age_by_one`]).
-    /// Invariant: `additions < sample_size` between calls.
+pub(crate) struct FrequencySketch {
+    /// The counters, 16 per word, 8 words per block; a key's four counters share a block.
+    /// Invariant: `MIN_WORDS <= 8 × table.len() <= MAX_WORDS` (reductions never divide by
+    /// zero, and a huge capacity never asks for more than 128 MiB).
+    table: Vec<Block>,
+    /// Requests counted since the last halving (halved with the counters): increments that
+    /// raised a counter, and the hits the policy does not count
+    /// ([`FrequencySketch::age_by_one`]). Invariant: `additions < sample_size` between calls.
     additions: usize,
     /// Requests per sample period: halving happens when `additions` reaches it.
     /// Invariant: `sample_size >= 1`.
@@ -138,30 +127,20 @@ pub struct FrequencySketch {
 }
 
 impl FrequencySketch {
-    /// An empty sketch for a cache of `capacity` entries: `capacity` words (at least 512, at
-    /// most 2^24, 128 MiB) and a sample period of `10 × capacity` increments, counting
-    /// `capacity` as at least 128.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache_policy_tinylfu::FrequencySketch;
-    ///
-    /// let sketch = FrequencySketch::with_capacity(1000);
-    /// assert_eq!(sketch.sample_size(), 10_000);
-    /// assert_eq!(sketch.memory_bytes(), 8000);
-    /// ```
-    pub fn with_capacity(capacity: usize) -> Self {
+    /// An empty sketch for a cache of `capacity` entries: `capacity` words in whole blocks (at
+    /// least 512, at most 2^24, 128 MiB) and a sample period of `10 × capacity` requests,
+    /// counting `capacity` as at least 128.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         FrequencySketch {
-            table: vec![0; Self::words_for(capacity)],
+            table: vec![Block::default(); Self::blocks_for(capacity)],
             additions: 0,
             sample_size: Self::sample_size_for(capacity),
         }
     }
 
-    /// The table length for a cache of `capacity` entries.
-    fn words_for(capacity: usize) -> usize {
-        capacity.clamp(MIN_WORDS, MAX_WORDS)
+    /// The table length, in blocks, for a cache of `capacity` entries.
+    fn blocks_for(capacity: usize) -> usize {
+        capacity.clamp(MIN_WORDS, MAX_WORDS).div_ceil(BLOCK_WORDS)
     }
 
     /// The sample period for a cache of `capacity` entries.
@@ -173,21 +152,8 @@ impl FrequencySketch {
 
     /// Resizes for a cache of `capacity` entries. When the table size changes the counts are
     /// forgotten (they cannot be redistributed); otherwise they are kept.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache_policy_tinylfu::FrequencySketch;
-    ///
-    /// let mut sketch = FrequencySketch::with_capacity(1000);
-    /// sketch.increment(7);
-    /// sketch.set_capacity(1000);
-    /// assert_eq!(sketch.frequency(7), 1);
-    /// sketch.set_capacity(5000);
-    /// assert_eq!(sketch.frequency(7), 0);
-    /// ```
-    pub fn set_capacity(&mut self, capacity: usize) {
-        if Self::words_for(capacity) != self.table.len() {
+    pub(crate) fn set_capacity(&mut self, capacity: usize) {
+        if Self::blocks_for(capacity) != self.table.len() {
             *self = Self::with_capacity(capacity);
             return;
         }
@@ -199,81 +165,72 @@ impl FrequencySketch {
         }
     }
 
-    /// Increments per sample period: after this many increments the counters are halved.
-    pub fn sample_size(&self) -> usize {
+    /// Requests per sample period: after this many the counters are halved.
+    pub(crate) fn sample_size(&self) -> usize {
         self.sample_size
     }
 
-    /// Increments counted in the current sample period.
-    pub fn additions(&self) -> usize {
+    /// Requests counted in the current sample period.
+    pub(crate) fn additions(&self) -> usize {
         self.additions
     }
 
     /// Bytes of counters.
-    pub fn memory_bytes(&self) -> usize {
-        self.table.len() * std::mem::size_of::<u64>()
+    #[cfg(test)]
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.table.len() * std::mem::size_of::<Block>()
     }
 
-    /// The estimated number of times `hash` was incremented, recently: at least the true count
+    /// The estimated number of recent requests for the key of `hash`: at least the true count
     /// since the last halving, at most [`MAX_FREQUENCY`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache_policy_tinylfu::FrequencySketch;
-    ///
-    /// let mut sketch = FrequencySketch::with_capacity(64);
-    /// for _ in 0..40 {
-    ///     sketch.increment(1);
-    /// }
-    /// assert_eq!(sketch.frequency(1), 15); // counters saturate
-    /// ```
     #[inline]
-    pub fn frequency(&self, hash: u64) -> u8 {
+    pub(crate) fn frequency(&self, hash: u64) -> u8 {
         self.frequency_mixed(Mixed::of(hash))
     }
 
     /// [`FrequencySketch::frequency`] of a hash mixed beforehand.
     #[inline]
     pub(crate) fn frequency_mixed(&self, hash: Mixed) -> u8 {
-        let slots = self.slots(hash);
-        let mut min = MAX_FREQUENCY;
+        let (block, slots) = self.slots(hash);
+        let words = &self.table[block].0;
+        let mut min = u64::from(MAX_FREQUENCY);
         for (word, shift) in slots {
-            min = min.min(((self.table[word] >> shift) & 0xF) as u8);
+            min = min.min((words[word] >> shift) & 0xF);
         }
-        min
+        min as u8
     }
 
-    /// Records one occurrence of `hash`: raises each of its four counters that is not
+    /// Records one request for the key of `hash`: raises each of its four counters that is not
     /// saturated, and halves every counter when the sample period is full. An increment that
     /// raises nothing (all four saturated) does not count towards the period.
     ///
-    /// O(1), amortised: every `sample_size` increments it pays one O(words) halving.
+    /// O(1), amortised: every `sample_size` requests it pays one O(words) halving.
     #[inline]
-    pub fn increment(&mut self, hash: u64) {
+    pub(crate) fn increment(&mut self, hash: u64) {
         self.increment_mixed(Mixed::of(hash));
     }
 
     /// [`FrequencySketch::increment`] of a hash mixed beforehand.
     #[inline]
     pub(crate) fn increment_mixed(&mut self, hash: Mixed) {
+        let (block, slots) = self.slots(hash);
+        let words = &mut self.table[block].0;
         let mut added = false;
-        for (word, shift) in self.slots(hash) {
-            if (self.table[word] >> shift) & 0xF < u64::from(MAX_FREQUENCY) {
-                self.table[word] += 1 << shift;
-                added = true;
-            }
+        for (word, shift) in slots {
+            let below_max = (words[word] >> shift) & 0xF != u64::from(MAX_FREQUENCY);
+            words[word] += u64::from(below_max) << shift;
+            added |= below_max;
         }
-        if added {
-            self.age_by_one();
+        self.additions += usize::from(added);
+        if self.additions >= self.sample_size {
+            self.halve();
         }
+        debug_assert!(self.additions < self.sample_size);
     }
 
     /// Advances the sample period by one request without incrementing any counter: a hit the
     /// policy does not count (see `correlation.rs`) still ages the history, so that a period
-    /// stays about `10 × capacity` requests, as in the paper. Counting only increments made
-    /// halvings 1.5 to 5 times further apart on Zipf workloads and followed shifting ones
-    /// more slowly.
+    /// stays about `10 × capacity` requests, as in the paper.
     #[inline]
     pub(crate) fn age_by_one(&mut self) {
         self.additions += 1;
@@ -284,50 +241,35 @@ impl FrequencySketch {
     }
 
     /// Halves every counter (rounding down) and the period's addition count: TinyLFU's reset,
-    /// which ages the history. Called automatically; public for tests and experiments.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use clientcache_policy_tinylfu::FrequencySketch;
-    ///
-    /// let mut sketch = FrequencySketch::with_capacity(64);
-    /// for _ in 0..7 {
-    ///     sketch.increment(9);
-    /// }
-    /// sketch.halve();
-    /// assert_eq!(sketch.frequency(9), 3);
-    /// ```
-    pub fn halve(&mut self) {
-        for word in &mut self.table {
-            *word = (*word >> 1) & HALF_MASK;
+    /// which ages the history. Called when a sample period is full.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn halve(&mut self) {
+        for block in &mut self.table {
+            for word in &mut block.0 {
+                *word = (*word >> 1) & HALF_MASK;
+            }
         }
         self.additions /= 2;
     }
 
-    /// Forgets every count, keeping the table.
-    pub fn clear(&mut self) {
-        self.table.fill(0);
-        self.additions = 0;
-    }
-
-    /// The `(word, bit shift)` of `hash`'s counter in each row.
+    /// The block of `hash`'s counters, and the `(word in the block, bit shift)` of its counter
+    /// in each row.
     #[inline]
-    fn slots(&self, hash: Mixed) -> [(usize, u32); DEPTH] {
+    fn slots(&self, hash: Mixed) -> (usize, [(usize, u32); DEPTH]) {
         let x = hash.0;
-        let a = x as u32;
-        let b = ((x >> 32) as u32) | 1;
-        let words = self.table.len() as u64;
+        let block = ((u64::from(x) * self.table.len() as u64) >> 32) as usize;
+        // The block is picked by the fingerprint's high bits, the counters by 20 bits of
+        // another multiplicative hash of all 32, so that keys sharing a block (equal high bits
+        // in a large table) still spread over its counters.
+        let y = x.wrapping_mul(0x9E37_79B9) >> 12;
         let mut slots = [(0, 0); DEPTH];
         for (row, slot) in slots.iter_mut().enumerate() {
-            let probe = a.wrapping_add(b.wrapping_mul(row as u32));
-            let word = ((u64::from(probe) * words) >> 32) as usize;
-            // Two more bits per row pick the nibble within the row's group of four; they come
-            // from the top of the 64-bit mix, independent of `probe`'s reduction.
-            let nibble = (row as u32) * 4 + ((x.rotate_left(2 + 2 * row as u32) & 3) as u32);
-            *slot = (word, nibble * 4);
+            // Five bits per row: the word of the row's pair, then the nibble.
+            let bits = y >> (5 * row);
+            *slot = (2 * row + (bits & 1) as usize, ((bits >> 1) & 0xF) * 4);
         }
-        slots
+        (block, slots)
     }
 }
 
@@ -335,7 +277,7 @@ impl fmt::Debug for FrequencySketch {
     /// A summary: table size, sample period and progress.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrequencySketch")
-            .field("words", &self.table.len())
+            .field("blocks", &self.table.len())
             .field("sample_size", &self.sample_size)
             .field("additions", &self.additions)
             .finish()
@@ -464,8 +406,13 @@ mod tests {
     #[test]
     fn memory_is_eight_bytes_per_entry() {
         assert_eq!(
+            FrequencySketch::with_capacity(4096).memory_bytes(),
+            4096 * 8
+        );
+        // Whole 64-byte blocks: 4097 words round up to 513 blocks.
+        assert_eq!(
             FrequencySketch::with_capacity(4097).memory_bytes(),
-            4097 * 8
+            513 * 64
         );
         // The floors: 512 words (4 KiB), and a period sized on at least 128 entries.
         assert_eq!(FrequencySketch::with_capacity(0).memory_bytes(), 4096);
@@ -475,12 +422,15 @@ mod tests {
     }
 
     #[test]
-    fn clear_forgets_counts() {
-        let mut sketch = FrequencySketch::with_capacity(16);
-        sketch.increment(3);
-        sketch.clear();
-        assert_eq!(sketch.frequency(3), 0);
-        assert_eq!(sketch.additions(), 0);
+    fn resizing_keeps_the_counts_only_when_the_table_keeps_its_size() {
+        let mut sketch = FrequencySketch::with_capacity(1000);
+        assert_eq!(sketch.sample_size(), 10_000);
+        sketch.increment(7);
+        sketch.set_capacity(1000);
+        assert_eq!(sketch.frequency(7), 1);
+        sketch.set_capacity(5000);
+        assert_eq!(sketch.frequency(7), 0);
+        assert_eq!(sketch.sample_size(), 50_000);
     }
 
     #[test]

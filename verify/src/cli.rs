@@ -1,7 +1,7 @@
 //! The command line: parses the options and hands each command to the library.
 
 use clap::{Args, Parser, Subcommand};
-use clientcache_verify::bench::{self, BenchConfig, subjects::SubjectKind};
+use clientcache_verify::bench::{self, BenchConfig, Workload, subjects::SubjectKind};
 use clientcache_verify::harness::{self, Output, SimOptions, Source};
 use clientcache_verify::policies::Ours;
 use clientcache_verify::sim::{SimPolicy, standard};
@@ -45,6 +45,12 @@ enum Command {
         /// runs (on a shared machine, a load lasting minutes skews one run, not three).
         #[arg(long, default_value_t = 1)]
         runs: usize,
+        /// Single-thread workloads to run, comma separated (get-hit@10, get-hit@100k,
+        /// insert-evict@10k, get-hot@1k, get-hot@1M, get-hit@1M, insert-evict@1k,
+        /// insert-evict@1M); all when omitted. Naming any skips the multi-threaded workloads unless
+        /// `mixed` is named too.
+        #[arg(long, value_delimiter = ',')]
+        workloads: Vec<String>,
     },
     /// Builds expensive clients through the cache and prints what the cache saved.
     Demo,
@@ -212,6 +218,30 @@ fn parse_subjects(names: &[String]) -> Result<Vec<SubjectKind>, String> {
         .collect()
 }
 
+/// The single-thread workloads named (all when none is), and whether to run the
+/// multi-threaded ones (`mixed`).
+fn parse_workloads(names: &[String]) -> Result<(Vec<Workload>, bool), String> {
+    if names.is_empty() {
+        return Ok((Workload::ALL.to_vec(), true));
+    }
+    let mut single = Vec::new();
+    let mut mixed = false;
+    for name in names {
+        if name.trim() == "mixed" {
+            mixed = true;
+            continue;
+        }
+        single.push(Workload::from_slug(name).ok_or_else(|| {
+            let known: Vec<String> = Workload::ALL.iter().map(|w| w.slug()).collect();
+            format!(
+                "unknown workload `{name}`; choose from {}, mixed",
+                known.join(", ")
+            )
+        })?);
+    }
+    Ok((single, mixed))
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     let stdout = &mut std::io::stdout();
     match cli.command {
@@ -221,8 +251,10 @@ fn run(cli: Cli) -> Result<(), String> {
             threads,
             no_memory,
             runs,
+            workloads,
         } => {
             let subjects = parse_subjects(&subjects)?;
+            let (single, mixed) = parse_workloads(&workloads)?;
             if threads.contains(&0) {
                 return Err("--threads takes counts of at least 1".into());
             }
@@ -239,8 +271,10 @@ fn run(cli: Cli) -> Result<(), String> {
                 if runs > 1 {
                     eprintln!("run {run} of {runs}");
                 }
-                let mut rows = bench::run(&subjects, config);
-                rows.extend(bench::concurrent::rows(&subjects, &threads, config));
+                let mut rows = bench::run(&single, &subjects, config);
+                if mixed {
+                    rows.extend(bench::concurrent::rows(&subjects, &threads, config));
+                }
                 all.push(rows);
             }
             println!("{}", bench::render(&bench::median_rows(&all), &subjects));

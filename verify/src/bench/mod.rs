@@ -165,6 +165,29 @@ impl Workload {
         }
     }
 
+    /// The command-line name (`bench --workloads`): `get-hit@10`, `get-hot@1M`,
+    /// `insert-evict@10k`, ...
+    ///
+    /// ```
+    /// use clientcache_verify::bench::Workload;
+    ///
+    /// assert_eq!(Workload::GetHit { capacity: 100_000 }.slug(), "get-hit@100k");
+    /// assert_eq!(Workload::from_slug("insert-evict@10k"), Some(Workload::InsertEvict { capacity: 10_000 }));
+    /// ```
+    pub fn slug(self) -> String {
+        let (kind, capacity) = match self {
+            Workload::GetHit { capacity } => ("get-hit", capacity),
+            Workload::GetHot { capacity } => ("get-hot", capacity),
+            Workload::InsertEvict { capacity } => ("insert-evict", capacity),
+        };
+        format!("{kind}@{}", size(capacity))
+    }
+
+    /// The workload of [`Workload::ALL`] named `slug`.
+    pub fn from_slug(slug: &str) -> Option<Workload> {
+        Workload::ALL.into_iter().find(|w| w.slug() == slug.trim())
+    }
+
     /// Median ns per operation of `kind` on this workload.
     pub fn measure(self, kind: SubjectKind, config: BenchConfig) -> f64 {
         match self {
@@ -268,9 +291,9 @@ pub fn insert_evict(kind: SubjectKind, capacity: usize, config: BenchConfig) -> 
     median(samples)
 }
 
-/// Runs every single-thread workload for every subject in `subjects`.
-pub fn run(subjects: &[SubjectKind], config: BenchConfig) -> Vec<Row> {
-    Workload::ALL
+/// Runs each of `workloads` for every subject in `subjects`.
+pub fn run(workloads: &[Workload], subjects: &[SubjectKind], config: BenchConfig) -> Vec<Row> {
+    workloads
         .iter()
         .map(|&workload| Row {
             workload: workload.name(),

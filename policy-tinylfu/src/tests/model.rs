@@ -1,5 +1,5 @@
 //! Randomized model test: [`TinyLfuPolicy`] against a plain reference built from three
-//! `VecDeque`s and the public [`FrequencySketch`], comparing the victim and the full eviction
+//! `VecDeque`s and the crate's [`FrequencySketch`], comparing the victim and the full eviction
 //! order after every event.
 //!
 //! Streams are shorter than the climber's shortest sample (256 hits and misses), so the window
@@ -10,7 +10,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use clientcache_policy_api::{EntryId, Policy};
-use clientcache_policy_tinylfu::{FrequencySketch, TinyLfuPolicy};
+
+use crate::TinyLfuPolicy;
+use crate::sketch::FrequencySketch;
 
 /// Marsaglia's xorshift64: picks events only.
 struct XorShift(u64);
