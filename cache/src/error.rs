@@ -106,17 +106,8 @@ pub enum Error {
          CacheBuilder::per_entry_expiry (or time_to_live, time_to_idle, expire_after or clock)"
     )]
     ExpiryDisabled,
-    /// A parameter of an AWS cache key, or of a session's per-call options, that cannot be
-    /// valid (feature `aws`). The message never contains a secret: credentials are reported
-    /// by which part is wrong, never by value.
-    #[error("invalid {parameter} for a client cache key: {reason}")]
-    InvalidKey {
-        /// The parameter's name, as the key builder spells it (`region`, `endpoint_url`, ...).
-        parameter: String,
-        /// What is wrong and what to do.
-        reason: String,
-    },
-    /// A typed read found a value of another type under the key (feature `aws`).
+    /// A typed read of an [`AnyValueCache`](crate::AnyValueCache) found a value of another
+    /// type under the key.
     #[error(
         "key `{key}` holds a `{stored}`, not the requested `{expected}`; read it as the type it \
          was cached as, or cache each client type under its own key"
@@ -128,19 +119,6 @@ pub enum Error {
         expected: &'static str,
         /// The type cached under the key.
         stored: &'static str,
-    },
-    /// Building an SDK client failed: its `from_conf` refused the configuration (feature
-    /// `aws-config`).
-    #[error(
-        "building the `{service}` client failed: {reason}; fix the SdkConfig given to the \
-         session (for example set a behavior version, or enable the service crate's \
-         `behavior-version-latest` feature)"
-    )]
-    ClientBuild {
-        /// The service name (`s3`).
-        service: String,
-        /// The SDK's message.
-        reason: String,
     },
 }
 
@@ -155,17 +133,8 @@ impl Error {
         Error::NotCached { key: label(key) }
     }
 
-    /// [`Error::InvalidKey`] for `parameter`.
-    #[cfg(feature = "aws")]
-    pub(crate) fn invalid_key(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidKey {
-            parameter: parameter.into(),
-            reason: reason.into(),
-        }
-    }
-
     /// [`Error::TypeMismatch`] for `key`.
-    #[cfg(feature = "aws")]
+    #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
     pub(crate) fn type_mismatch<Q: Debug + ?Sized>(
         key: &Q,
         expected: &'static str,

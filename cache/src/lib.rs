@@ -120,12 +120,15 @@
     allow(rustdoc::broken_intra_doc_links)
 )]
 
+#[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+mod any_value;
 #[cfg(feature = "aws")]
 pub mod aws;
 mod builder;
 mod cache;
 mod delivery;
 mod error;
+mod expiring_key;
 mod expiry;
 mod flight;
 mod hasher;
@@ -143,6 +146,8 @@ mod sync;
 mod testing;
 mod update;
 
+#[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+pub use any_value::{AnyValueCache, AnyValueCacheBuilder};
 pub use builder::CacheBuilder;
 pub use cache::Cache;
 pub use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
@@ -153,6 +158,7 @@ pub use clientcache_policy_lru::LruPolicy;
 #[cfg(feature = "tinylfu")]
 pub use clientcache_policy_tinylfu::TinyLfuPolicy;
 pub use error::Error;
+pub use expiring_key::{DEFAULT_EXPIRY_MARGIN, ExpiringKey};
 pub use expiry::{Clock, Expiry, ManualClock, MonotonicClock};
 pub use hasher::DefaultHashBuilder;
 pub use label::LABEL_LIMIT;

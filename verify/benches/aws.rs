@@ -53,7 +53,7 @@ fn aws(c: &mut Criterion) {
     let client = aws_sdk_s3::Client::from_conf(aws_sdk_s3::Config::from(&config));
     let mut group = c.benchmark_group("aws");
 
-    let cache = ClientCache::new(10, "LRU").expect("a cache");
+    let cache = ClientCache::new(10).expect("a cache");
     cache.insert(key6(), client.clone()).expect("a new key");
     group.bench_function("key6_build_plus_hit", |b| {
         b.iter(|| {

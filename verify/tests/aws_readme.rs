@@ -46,7 +46,7 @@ fn readme_aws_quick_start_is_the_code_compiled_below() {
 }
 
 #[tokio::test]
-async fn quick_start() -> Result<(), clientcache::Error> {
+async fn quick_start() -> Result<(), clientcache::aws::Error> {
     // README START
     use aws_config::BehaviorVersion;
     use clientcache::aws::{ClientOptions, Session};

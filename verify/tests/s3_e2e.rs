@@ -75,7 +75,7 @@ fn s3(session: &Session<Aws>, built: &AtomicUsize) -> aws_sdk_s3::Client {
 #[ignore = "needs a local S3 (moto): run `bash .ci/s3-e2e.sh`"]
 async fn cached_s3_clients_create_put_get_and_are_evicted_and_rebuilt() {
     let endpoint = endpoint();
-    let cache = ClientCache::new(2, "LRU").expect("a cache");
+    let cache = ClientCache::new(2).expect("a cache");
     let built = AtomicUsize::new(0);
 
     // First use: a miss that builds the client; then real requests through it.

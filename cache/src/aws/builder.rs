@@ -5,11 +5,11 @@
 //! builders and the error still names the parameter. Credentials are fingerprinted in the
 //! setter: the builder never holds a secret either.
 
+use super::error::Error;
 use super::fingerprint::CredentialsFingerprint;
 use super::key::{ClientCacheKey, CredentialsId, Params};
 use super::param::ParamValue;
 use super::validate;
-use crate::error::Error;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use std::borrow::Cow;
@@ -38,7 +38,7 @@ use std::time::SystemTime;
 ///     "s3(region=eu-central-1, retry_config(mode=Standard, max_attempts=5, \
 ///      initial_backoff=1s, max_backoff=20s), force_path_style=true)"
 /// );
-/// # Ok::<(), clientcache::Error>(())
+/// # Ok::<(), clientcache::aws::Error>(())
 /// ```
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
@@ -98,7 +98,7 @@ impl ClientCacheKey {
     /// let key = ClientCacheKey::builder("dynamodb").region("us-east-1").build()?;
     /// assert_eq!(key.to_string(), "dynamodb(region=us-east-1)");
     /// assert!(ClientCacheKey::builder("").build().is_err());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn builder(service: impl Into<Cow<'static, str>>) -> ClientCacheKeyBuilder {
         ClientCacheKeyBuilder::new(service.into())
@@ -115,7 +115,7 @@ impl ClientCacheKey {
     /// let west = east.to_builder().region("us-west-2").build()?;
     /// assert_eq!(west.to_string(), "s3(region=us-west-2)");
     /// assert_eq!(west.to_builder().region("us-east-1").build()?, east);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn to_builder(&self) -> ClientCacheKeyBuilder {
@@ -188,7 +188,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let a = ClientCacheKey::builder("s3").set_region(None::<String>).build()?;
     /// assert_eq!(a, ClientCacheKey::builder("s3").build()?);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_region(mut self, region: Option<impl Into<String>>) -> Self {
@@ -210,7 +210,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let key = ClientCacheKey::builder("s3").profile("prod").build()?;
     /// assert_eq!(key.to_string(), "s3(profile=prod)");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn profile(self, profile: impl Into<String>) -> Self {
@@ -262,7 +262,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let key = ClientCacheKey::builder("s3").set_endpoint_url(None::<&str>).build()?;
     /// assert_eq!(key.endpoint_url(), None);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_endpoint_url(mut self, url: Option<impl Into<String>>) -> Self {
@@ -287,7 +287,7 @@ impl ClientCacheKeyBuilder {
     /// let b = ClientCacheKey::builder("s3").credentials("AKIAIOSFODNN7EXAMPLE", "two", None).build()?;
     /// assert_ne!(a, b);
     /// assert_eq!(a.to_string(), b.to_string()); // the label never shows the secret
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials(
@@ -311,7 +311,7 @@ impl ClientCacheKeyBuilder {
     /// When the static credentials given to [`credentials`](Self::credentials) expire (an STS
     /// session token's expiration). A [`ClientCache`](super::ClientCache) then gives the
     /// client cached under this key a deadline: the expiration minus the cache's safety
-    /// margin ([`TypedCacheBuilder::credentials_expiry_margin`](super::TypedCacheBuilder::credentials_expiry_margin),
+    /// margin ([`AnyValueCacheBuilder::expiry_margin`](crate::AnyValueCacheBuilder::expiry_margin),
     /// 60 s by default), after which it is never served again and the next
     /// `get_or_insert_with` builds a new one.
     ///
@@ -343,7 +343,7 @@ impl ClientCacheKeyBuilder {
     ///     .credentials_expiry(SystemTime::now() - Duration::from_secs(1))
     ///     .build();
     /// assert!(stale.unwrap_err().to_string().contains("expired"));
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials_expiry(mut self, expiration: SystemTime) -> Self {
@@ -367,7 +367,7 @@ impl ClientCacheKeyBuilder {
     /// let assumed = Credentials::new("ASIAIOSFODNN7EXAMPLE", "secret", Some("token".into()), Some(expires), "sts");
     /// let key = ClientCacheKey::builder("s3").credentials_from(&assumed).build()?;
     /// assert_eq!(key.credentials_expiry(), Some(expires));
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[cfg(feature = "aws-config")]
     #[must_use = "builder methods return the builder: chain them, then call build"]
@@ -398,7 +398,7 @@ impl ClientCacheKeyBuilder {
     ///     .clear_credentials()
     ///     .build()?;
     /// assert!(!key.has_credentials());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn clear_credentials(mut self) -> Self {
@@ -451,7 +451,7 @@ impl ClientCacheKeyBuilder {
     ///     .retry_config(RetryConfig::standard().with_max_attempts(5))
     ///     .build()?;
     /// assert_ne!(three, five);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn retry_config(self, config: RetryConfig) -> Self {
@@ -467,7 +467,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let key = ClientCacheKey::builder("s3").set_retry_config(None).build()?;
     /// assert_eq!(key, ClientCacheKey::builder("s3").build()?);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_retry_config(mut self, config: Option<RetryConfig>) -> Self {
@@ -492,7 +492,7 @@ impl ClientCacheKeyBuilder {
     ///     "s3(timeout_config(connect=disabled, read=disabled, operation=disabled, \
     ///      operation_attempt=disabled))"
     /// );
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn timeout_config(self, config: TimeoutConfig) -> Self {
@@ -508,7 +508,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let key = ClientCacheKey::builder("s3").set_timeout_config(None).build()?;
     /// assert_eq!(key, ClientCacheKey::builder("s3").build()?);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn set_timeout_config(mut self, config: Option<TimeoutConfig>) -> Self {
@@ -526,7 +526,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let off = ClientCacheKey::builder("s3").use_fips(false).build()?;
     /// assert_ne!(off, ClientCacheKey::builder("s3").build()?);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn use_fips(mut self, use_fips: bool) -> Self {
@@ -543,7 +543,7 @@ impl ClientCacheKeyBuilder {
     ///
     /// let key = ClientCacheKey::builder("s3").use_dual_stack(true).build()?;
     /// assert_eq!(key.to_string(), "s3(use_dual_stack=true)");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
@@ -606,7 +606,7 @@ impl ClientCacheKeyBuilder {
     /// let b = ClientCacheKey::builder("s3").param("x", 1).param("force_path_style", true).build()?;
     /// assert_eq!(a, b);
     /// assert!(ClientCacheKey::builder("s3").param("region", "x").build().is_err());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
@@ -631,7 +631,7 @@ impl ClientCacheKeyBuilder {
     /// # Examples
     ///
     /// ```
-    /// use clientcache::{aws::ClientCacheKey, Error};
+    /// use clientcache::aws::{ClientCacheKey, Error};
     ///
     /// let err = ClientCacheKey::builder("s3").region("us_east_1").build().unwrap_err();
     /// assert!(matches!(err, Error::InvalidKey { ref parameter, .. } if parameter == "region"));

@@ -7,11 +7,11 @@
 //! clone, and its lookup one probe.
 
 use super::configs::{self, RetryLabel, TimeoutLabel};
+use super::error::Error;
 use super::fingerprint::CredentialsFingerprint;
 use super::param::ParamValue;
 use super::resource::ResourceCacheKey;
 use super::validate;
-use crate::error::Error;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use std::borrow::Cow;
@@ -53,7 +53,7 @@ use std::sync::Arc;
 /// assert_eq!(a, b); // order and explicit absence do not matter
 /// assert_eq!(a.to_string(), "s3(region=us-west-2, profile=prod, credentials=AKIA***)");
 /// assert!(!format!("{a:?}").contains("wJalr"));
-/// # Ok::<(), clientcache::Error>(())
+/// # Ok::<(), clientcache::aws::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct ClientCacheKey {
@@ -248,7 +248,7 @@ impl ClientCacheKey {
     ///
     /// let key = ClientCacheKey::builder("dynamodb").build()?;
     /// assert_eq!(key.service(), "dynamodb");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn service(&self) -> &str {
@@ -264,7 +264,7 @@ impl ClientCacheKey {
     ///
     /// let key = ClientCacheKey::builder("s3").region("eu-west-1").build()?;
     /// assert_eq!(key.region(), Some("eu-west-1"));
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn region(&self) -> Option<&str> {
@@ -280,7 +280,7 @@ impl ClientCacheKey {
     ///
     /// let key = ClientCacheKey::builder("s3").endpoint_url("http://127.0.0.1:9000").build()?;
     /// assert_eq!(key.endpoint_url(), Some("http://127.0.0.1:9000"));
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn endpoint_url(&self) -> Option<&str> {
@@ -297,7 +297,7 @@ impl ClientCacheKey {
     ///
     /// let key = ClientCacheKey::builder("s3").credentials("AKIDEXAMPLE", "secret", None).build()?;
     /// assert_eq!(key.credentials_expiry(), None);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn credentials_expiry(&self) -> Option<std::time::SystemTime> {
@@ -313,7 +313,7 @@ impl ClientCacheKey {
     ///
     /// let key = ClientCacheKey::builder("s3").credentials("AKIDEXAMPLE", "secret", None).build()?;
     /// assert!(key.has_credentials());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn has_credentials(&self) -> bool {
@@ -330,7 +330,7 @@ impl ClientCacheKey {
     /// let key = ClientCacheKey::builder("s3").param("force_path_style", true).build()?;
     /// assert_eq!(key.param("force_path_style"), Some(&ParamValue::Bool(true)));
     /// assert_eq!(key.param("accelerate"), None);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn param(&self, name: &str) -> Option<&ParamValue> {
@@ -356,7 +356,7 @@ impl ClientCacheKey {
     /// let client = ClientCacheKey::builder("s3").region("us-east-1").build()?;
     /// let bucket = client.resource("bucket", "invoices")?;
     /// assert_eq!(bucket.to_string(), "s3(region=us-east-1)/bucket=invoices");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn resource(
         &self,

@@ -314,9 +314,10 @@ fn bad_input_is_an_error_naming_the_parameter_never_a_panic() {
     ];
     for (builder, parameter) in cases {
         match builder.build() {
-            Err(crate::Error::InvalidKey {
+            Err(super::Error::InvalidKey {
                 parameter: p,
                 reason,
+                ..
             }) => {
                 assert_eq!(p, parameter);
                 assert!(!reason.is_empty());
@@ -335,15 +336,27 @@ fn typed_caches_take_every_policy_by_name() {
         ("TinyLFU", "TinyLFU"),
         ("tinylfu", "TinyLFU"),
     ] {
-        let cache = super::ClientCache::new(3, name).unwrap();
+        let cache = super::ClientCache::builder()
+            .max_size(3)
+            .policy_name(name)
+            .unwrap()
+            .build()
+            .unwrap();
         assert_eq!(cache.policy_name(), canonical);
-        let resources = super::ResourceCache::new(3, name).unwrap();
+        let resources = super::ResourceCache::builder()
+            .policy_name(name)
+            .unwrap()
+            .build()
+            .unwrap();
         assert_eq!(resources.policy_name(), canonical);
     }
-    let err = super::ClientCache::new(3, "MRU").unwrap_err().to_string();
+    let err = super::ClientCache::builder()
+        .policy_name("MRU")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("MRU") && err.contains("TinyLFU"), "{err}");
     assert!(matches!(
-        super::ClientCache::new(crate::MAX_SIZE_LIMIT + 1, "LRU"),
+        super::ClientCache::new(crate::MAX_SIZE_LIMIT + 1),
         Err(crate::Error::InvalidMaxSize { .. })
     ));
 }
@@ -413,7 +426,7 @@ fn a_parameter_set_again_replaces_its_invalid_value() {
         .build()
         .unwrap_err();
     assert!(
-        matches!(err, crate::Error::InvalidKey { ref parameter, .. } if parameter == "profile"),
+        matches!(err, super::Error::InvalidKey { ref parameter, .. } if parameter == "profile"),
         "{err}"
     );
 }

@@ -1,8 +1,8 @@
 //! No secret in any `Debug`, `Display` or error text: every type of the AWS layer is formatted
 //! with known secrets inside, and the output searched for them.
 
+use super::Error;
 use super::{ClientCache, ClientCacheKey, ResourceCache};
-use crate::Error;
 
 const ACCESS_KEY_ID: &str = "AKIAZZLEAKCHECK12345";
 /// The part of the id a label may show.
@@ -63,19 +63,20 @@ fn keys_labels_and_builders_never_show_a_secret() {
 
 #[test]
 fn errors_about_keys_and_credentials_never_show_a_secret() {
-    let cache = ClientCache::new(4, "LRU").unwrap();
+    let cache = ClientCache::new(4).unwrap();
     let key = key();
     cache.insert(key.clone(), 1u32).unwrap();
     let mut errors: Vec<Error> = vec![
-        cache.insert(key.clone(), 2u32).unwrap_err(),
-        cache.try_get::<String>(&key).unwrap_err(),
+        cache.insert(key.clone(), 2u32).unwrap_err().into(),
+        cache.try_get::<String>(&key).unwrap_err().into(),
         cache
             .get_or_insert_with(key.clone(), || "x".to_string())
-            .unwrap_err(),
+            .unwrap_err()
+            .into(),
     ];
-    cache.remove(&key).unwrap();
-    errors.push(cache.remove(&key).unwrap_err());
-    errors.push(cache.try_get::<u32>(&key).unwrap_err());
+    cache.remove::<u32>(&key).unwrap();
+    errors.push(cache.remove::<u32>(&key).unwrap_err().into());
+    errors.push(cache.try_get::<u32>(&key).unwrap_err().into());
     // Invalid credentials in every position, and a URL with a password.
     for builder in [
         ClientCacheKey::builder("s3").credentials(ACCESS_KEY_ID, "", Some(TOKEN)),
@@ -96,11 +97,11 @@ fn errors_about_keys_and_credentials_never_show_a_secret() {
     ] {
         errors.push(builder.build().unwrap_err());
     }
-    let resources = ResourceCache::new(4, "lru").unwrap();
+    let resources = ResourceCache::new(4).unwrap();
     let bucket = key.resource("bucket", "logs").unwrap();
     resources.insert(bucket.clone(), 1u8).unwrap();
-    errors.push(resources.insert(bucket.clone(), 1u8).unwrap_err());
-    errors.push(resources.try_get::<u16>(&bucket).unwrap_err());
+    errors.push(resources.insert(bucket.clone(), 1u8).unwrap_err().into());
+    errors.push(resources.try_get::<u16>(&bucket).unwrap_err().into());
     assert!(errors.len() >= 11);
     for error in &errors {
         both("Error", error);

@@ -19,7 +19,7 @@
 //! #[derive(Clone)]
 //! struct S3Client(&'static str); // stands in for aws_sdk_s3::Client
 //!
-//! let cache = ClientCache::new(10, "LRU")?;
+//! let cache = ClientCache::new(10)?;
 //! let key = ClientCacheKey::builder("s3")
 //!     .region("us-west-2")
 //!     .credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG", None)
@@ -29,7 +29,7 @@
 //! assert_eq!(cache.get::<S3Client>(&key)?.map(|c| c.0), Some("us-west-2"));
 //! assert!(cache.get::<String>(&key).is_err()); // a typed read names both types
 //! assert_eq!(key.to_string(), "s3(region=us-west-2, credentials=AKIA***)");
-//! # Ok::<(), clientcache::Error>(())
+//! # Ok::<(), clientcache::aws::Error>(())
 //! ```
 //!
 //! # Identity: what makes two keys equal
@@ -65,6 +65,7 @@
 
 mod builder;
 mod configs;
+mod error;
 mod expiring;
 mod fingerprint;
 mod key;
@@ -74,17 +75,22 @@ mod resource;
 mod sdk_config;
 #[cfg(feature = "aws-config")]
 mod session;
-mod typed;
 mod validate;
 
 pub use builder::ClientCacheKeyBuilder;
-pub use expiring::{DEFAULT_CREDENTIALS_EXPIRY_MARGIN, ExpiringKey};
+pub use error::{Error, ParseCause};
 pub use key::ClientCacheKey;
 pub use param::ParamValue;
 pub use resource::ResourceCacheKey;
 #[cfg(feature = "aws-config")]
 pub use session::{ClientOptions, SdkClient, SdkConfig, Session, SessionBuilder};
-pub use typed::{ClientCache, ResourceCache, TypedCache, TypedCacheBuilder};
+/// Clients of every service in one cache, keyed by [`ClientCacheKey`] and read back typed: an
+/// [`AnyValueCache`](crate::AnyValueCache) whose entries expire with their keys' credentials.
+pub type ClientCache = crate::AnyValueCache<ClientCacheKey>;
+
+/// Resource handles (a bucket, a table) keyed by [`ResourceCacheKey`]: an
+/// [`AnyValueCache`](crate::AnyValueCache).
+pub type ResourceCache = crate::AnyValueCache<ResourceCacheKey>;
 
 #[cfg(all(test, not(loom)))]
 mod key_tests;

@@ -1,8 +1,8 @@
 //! [`ResourceCacheKey`]: the identity of a handle built on a client.
 
+use super::error::Error;
 use super::key::{ClientCacheKey, resource_hash};
 use super::validate;
-use crate::error::Error;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -24,7 +24,7 @@ use std::hash::{Hash, Hasher};
 /// assert_ne!(orders, client.resource("table", "invoices")?);
 /// assert_eq!(orders.to_string(), "dynamodb(region=eu-west-1)/table=orders");
 /// assert!(orders != client);
-/// # Ok::<(), clientcache::Error>(())
+/// # Ok::<(), clientcache::aws::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct ResourceCacheKey {
@@ -50,7 +50,7 @@ impl ResourceCacheKey {
     /// let client = ClientCacheKey::builder("s3").build()?;
     /// assert!(ResourceCacheKey::new(client.clone(), "bucket", "").is_err());
     /// assert!(ResourceCacheKey::new(client, "bucket", "logs").is_ok());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn new(
         client: ClientCacheKey,
@@ -78,7 +78,7 @@ impl ResourceCacheKey {
     ///
     /// let client = ClientCacheKey::builder("s3").build()?;
     /// assert_eq!(client.resource("bucket", "logs")?.client(), &client);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn client(&self) -> &ClientCacheKey {
@@ -94,7 +94,7 @@ impl ResourceCacheKey {
     ///
     /// let key = ClientCacheKey::builder("s3").build()?.resource("bucket", "logs")?;
     /// assert_eq!((key.resource_type(), key.resource_id()), ("bucket", "logs"));
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn resource_type(&self) -> &str {
@@ -110,7 +110,7 @@ impl ResourceCacheKey {
     ///
     /// let key = ClientCacheKey::builder("s3").build()?.resource("bucket", "logs")?;
     /// assert_eq!(key.resource_id(), "logs");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use]
     pub fn resource_id(&self) -> &str {

@@ -1,8 +1,8 @@
 //! [`ClientCacheKey::from_sdk_config`]: a key from an `aws_types::SdkConfig` (feature
 //! `aws-config`).
 
+use super::error::Error;
 use super::key::ClientCacheKey;
-use crate::error::Error;
 use aws_smithy_runtime_api::client::identity::ResolveIdentity;
 use aws_types::SdkConfig;
 use std::borrow::Cow;
@@ -55,7 +55,7 @@ impl ClientCacheKey {
     /// assert_eq!(key, ClientCacheKey::from_sdk_config("s3", &config.clone())?);
     /// assert_ne!(key, ClientCacheKey::from_sdk_config("sqs", &config)?);
     /// assert!(key.to_string().starts_with("s3(region=eu-west-1, credentials=provider#"));
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn from_sdk_config(
         service: impl Into<Cow<'static, str>>,
@@ -184,5 +184,31 @@ mod tests {
             .build();
         let err = ClientCacheKey::from_sdk_config("s3", &config).unwrap_err();
         assert!(matches!(err, Error::InvalidKey { ref parameter, .. } if parameter == "region"));
+    }
+
+    /// `behavior_name` and `partition_number` read other crates' `Debug` output, which those
+    /// crates do not promise to keep: these pin the forms they rely on, so a change fails here
+    /// instead of silently changing every label (or, for partitions, merging identities).
+    #[test]
+    #[allow(deprecated)] // the older versions are deprecated by the SDK, still valid inputs
+    fn the_debug_forms_the_labels_read_are_pinned() {
+        assert_eq!(behavior_name(&BehaviorVersion::v2024_03_28()), "2024-03-28");
+        assert_eq!(behavior_name(&BehaviorVersion::v2026_01_12()), "2026-01-12");
+        let latest = behavior_name(&BehaviorVersion::latest());
+        assert!(
+            latest.len() == 10 && latest.as_bytes()[4] == b'-' && latest.as_bytes()[7] == b'-',
+            "BehaviorVersion's Debug form changed: {latest}"
+        );
+        use aws_smithy_runtime_api::client::identity::IdentityCachePartition;
+        let (a, b) = (IdentityCachePartition::new(), IdentityCachePartition::new());
+        let (na, nb) = (
+            crate::aws::key::partition_number(&a),
+            crate::aws::key::partition_number(&b),
+        );
+        assert!(
+            na.bytes().all(|c| c.is_ascii_digit()) && !na.is_empty(),
+            "{a:?} -> {na}"
+        );
+        assert_ne!(na, nb, "distinct partitions, distinct labels");
     }
 }

@@ -9,10 +9,10 @@
 //! implement a `clientcache` trait for `aws_sdk_s3::Client`, two foreign items, within Rust's
 //! orphan rules (RFC 2451: a local type as a trait parameter makes the impl local).
 
+use super::ClientCache;
+use super::error::Error;
 use super::key::ClientCacheKey;
 use super::param::ParamValue;
-use super::typed::ClientCache;
-use crate::error::Error;
 use crate::policy_kind::PolicyKind;
 use crate::stats::CacheStats;
 use aws_smithy_runtime_api::client::http::HttpClient;
@@ -52,7 +52,7 @@ pub use aws_types::SdkConfig;
 /// let config = SdkConfig::builder().region(aws_types::region::Region::new("us-east-1")).build();
 /// let session = Session::<Mine>::new(config)?;
 /// assert_eq!(session.client::<EchoClient>()?.0.as_deref(), Some("us-east-1"));
-/// # Ok::<(), clientcache::Error>(())
+/// # Ok::<(), clientcache::aws::Error>(())
 /// ```
 pub trait SdkClient<M>: Any + Clone + Send + Sync {
     /// The service name, as the SDK crate names it (`s3` for aws-sdk-s3).
@@ -103,7 +103,7 @@ pub trait SdkClient<M>: Any + Clone + Send + Sync {
 /// let session = clientcache::aws::Session::<Aws>::new(aws_types::SdkConfig::builder().build())?;
 /// let client = session.client::<aws_sdk_echo::Client>()?;
 /// assert!(!client.0.0);
-/// # Ok::<(), clientcache::Error>(())
+/// # Ok::<(), clientcache::aws::Error>(())
 /// ```
 #[macro_export]
 macro_rules! sdk_clients {
@@ -188,7 +188,7 @@ impl ClientOptions {
     /// ```
     /// let options = clientcache::aws::ClientOptions::new().policy_name("lfu")?;
     /// # let _ = options;
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn policy_name(self, name: &str) -> Result<Self, Error> {
         Ok(self.policy(name.parse()?))
@@ -261,7 +261,7 @@ impl ClientOptions {
 /// let _first = session.client::<Sqs>()?; // built
 /// let _again = session.client::<Sqs>()?; // cached
 /// assert_eq!((session.stats().misses, session.stats().hits), (1, 1));
-/// # Ok::<(), clientcache::Error>(())
+/// # Ok::<(), clientcache::aws::Error>(())
 /// ```
 pub struct Session<M> {
     /// The config every client is built from (with the shared HTTP client, if one was set).
@@ -321,7 +321,7 @@ impl<M> SessionBuilder<M> {
     ///
     /// let session = Session::<()>::builder(SdkConfig::builder().build()).max_size(3).build()?;
     /// assert_eq!(session.cache().max_size(), 3);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn max_size(mut self, max_size: usize) -> Self {
@@ -343,7 +343,7 @@ impl<M> SessionBuilder<M> {
     /// let session =
     ///     Session::<()>::builder(SdkConfig::builder().build()).max_size(32).shards(4).build()?;
     /// assert_eq!(session.cache().shard_count(), 4);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn shards(mut self, shards: usize) -> Self {
@@ -367,7 +367,7 @@ impl<M> SessionBuilder<M> {
     ///     .time_to_idle(Duration::from_secs(900))
     ///     .build()?;
     /// assert_eq!(session.cache().purge_expired(), 0);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn time_to_idle(mut self, tti: std::time::Duration) -> Self {
@@ -385,7 +385,7 @@ impl<M> SessionBuilder<M> {
     ///
     /// let session = Session::<()>::builder(SdkConfig::builder().build()).policy(PolicyKind::Lfu).build()?;
     /// assert_eq!(session.cache().policy_name(), "LFU");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn policy(mut self, kind: PolicyKind) -> Self {
@@ -418,10 +418,10 @@ impl<M> SessionBuilder<M> {
     /// ```
     /// use clientcache::aws::{ClientCache, SdkConfig, Session};
     ///
-    /// let shared = ClientCache::new(50, "LRU")?;
+    /// let shared = ClientCache::new(50)?;
     /// let a = Session::<()>::builder(SdkConfig::builder().build()).cache(shared.clone()).build()?;
     /// assert_eq!(a.cache().max_size(), 50);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn cache(mut self, cache: ClientCache) -> Self {
@@ -464,7 +464,7 @@ impl<M> SessionBuilder<M> {
     /// let http = http_client_fn(|_, _| SharedHttpConnector::new(Offline));
     /// let session = Session::<()>::builder(SdkConfig::builder().build()).http_client(http).build()?;
     /// assert!(session.config().http_client().is_some());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn http_client(mut self, http_client: impl HttpClient + 'static) -> Self {
@@ -541,7 +541,7 @@ impl<M> Session<M> {
     ///
     /// let session = Session::<()>::new(SdkConfig::builder().build())?;
     /// assert_eq!(session.cache().max_size(), 10);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn new(config: SdkConfig) -> Result<Self, Error> {
         Self::builder(config).build()
@@ -556,7 +556,7 @@ impl<M> Session<M> {
     ///
     /// let session = Session::<()>::builder(SdkConfig::builder().build()).max_size(2).build()?;
     /// assert_eq!(session.cache().max_size(), 2);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn builder(config: SdkConfig) -> SessionBuilder<M> {
@@ -622,7 +622,7 @@ impl<M> Session<M> {
     /// let path = session.client_with::<S3>(&options, |_| true)?;
     /// let plain = session.client::<S3>()?;
     /// assert!(path.path_style && !plain.path_style); // two keys, two clients
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn client_with<C: SdkClient<M>>(
         &self,
@@ -655,7 +655,7 @@ impl<M> Session<M> {
     /// let config = SdkConfig::builder().region(aws_types::region::Region::new("eu-north-1")).build();
     /// let session = Session::<Mine>::new(config)?;
     /// assert_eq!(session.key::<Sqs>()?.to_string(), "sqs(region=eu-north-1)");
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn key<C: SdkClient<M>>(&self) -> Result<ClientCacheKey, Error> {
         self.base.for_service(C::SERVICE)
@@ -735,7 +735,7 @@ impl<M> Session<M> {
     ///
     /// let session = Session::<()>::new(SdkConfig::builder().build())?;
     /// assert!(session.config().region().is_none());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn config(&self) -> &SdkConfig {
         &self.config
@@ -750,7 +750,7 @@ impl<M> Session<M> {
     ///
     /// let session = Session::<()>::new(SdkConfig::builder().build())?;
     /// assert!(session.cache().is_empty());
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn cache(&self) -> &ClientCache {
         &self.cache
@@ -765,7 +765,7 @@ impl<M> Session<M> {
     ///
     /// let session = Session::<()>::new(SdkConfig::builder().build())?;
     /// assert_eq!(session.stats().hits, 0);
-    /// # Ok::<(), clientcache::Error>(())
+    /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     pub fn stats(&self) -> CacheStats {
         self.cache.stats()

@@ -1,7 +1,8 @@
 //! The session: build on first use, hits afterwards, per-call options, build failures.
 
+use super::Error;
 use super::{ClientCache, ClientOptions, SdkClient, SdkConfig, Session};
-use crate::{Error, PolicyKind};
+use crate::PolicyKind;
 use aws_types::region::Region;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -132,7 +133,7 @@ fn per_call_policy_uses_that_policys_cache_and_max_size_resizes_it() {
     let too_big = ClientOptions::new().max_size(crate::MAX_SIZE_LIMIT + 1);
     assert!(matches!(
         session.client_with::<Fake>(&too_big, |b| b),
-        Err(Error::InvalidMaxSize { .. })
+        Err(Error::Cache(crate::Error::InvalidMaxSize { .. }))
     ));
     let bad_param = ClientOptions::new().param("Force Path", true);
     assert!(matches!(
@@ -168,7 +169,7 @@ fn another_type_under_the_same_key_is_a_type_mismatch_naming_both() {
 
 #[test]
 fn sessions_sharing_a_cache_keep_regions_apart_and_evict_the_least_recent() {
-    let shared = ClientCache::new(2, "LRU").unwrap();
+    let shared = ClientCache::new(2).unwrap();
     let sessions: Vec<Session<Marker>> = ["us-east-1", "us-west-2", "eu-west-1"]
         .iter()
         .map(|r| {
@@ -222,7 +223,7 @@ fn each_shared_http_client_gets_its_own_clients_even_in_one_cache() {
             ))
         }
     }
-    let cache = ClientCache::new(10, "LRU").unwrap();
+    let cache = ClientCache::new(10).unwrap();
     let plain = Session::<Marker>::builder(config("us-east-1"))
         .cache(cache.clone())
         .build()

@@ -22,7 +22,7 @@ fn concurrent_async_tasks_build_one_client_and_a_cancelled_waiter_blocks_no_one(
         .build()
         .unwrap();
     runtime.block_on(async {
-        let cache = ClientCache::new(4, "LRU").unwrap();
+        let cache = ClientCache::new(4).unwrap();
         let builds = Arc::new(AtomicUsize::new(0));
         let load = |cache: ClientCache, builds: Arc<AtomicUsize>| async move {
             cache
@@ -72,7 +72,7 @@ fn expiring_key(in_secs: u64) -> ClientCacheKey {
 fn a_client_is_served_until_its_credentials_expire_minus_the_margin_then_rebuilt() {
     let clock = crate::ManualClock::new();
     let cache = ClientCache::builder()
-        .credentials_expiry_margin(Duration::from_secs(60))
+        .expiry_margin(Duration::from_secs(60))
         .clock(clock.clone())
         .build()
         .unwrap();

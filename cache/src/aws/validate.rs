@@ -5,7 +5,7 @@
 //! Every error names the parameter and says what to do. Values are quoted in messages except
 //! credentials, which are never echoed.
 
-use crate::error::Error;
+use super::error::Error;
 
 /// Names the key builder reserves: an extra parameter may not reuse one.
 pub(crate) const RESERVED: &[&str] = &[
@@ -143,16 +143,27 @@ pub(crate) fn endpoint_url(url: &str) -> Result<(), Error> {
                 "has a port that is not a number; give one such as `http://127.0.0.1:9000`",
             );
         }
-        if port.parse::<u16>().is_err() {
-            return fail("has a port above 65535; give a port from 0 to 65535");
+        if let Err(cause) = port.parse::<u16>() {
+            let why = "has a port above 65535; give a port from 0 to 65535";
+            return Err(Error::invalid_key_from(
+                "endpoint_url",
+                format!("{shown} {why}"),
+                cause,
+            ));
         }
     }
     if let Some(literal) = host.strip_prefix('[') {
         let inner = literal.strip_suffix(']').unwrap_or(literal);
-        if !literal.ends_with(']') || inner.parse::<std::net::Ipv6Addr>().is_err() {
-            return fail(
-                "has a malformed IPv6 literal; write it in brackets, such as `http://[::1]:9000`",
-            );
+        let why = "has a malformed IPv6 literal; write it in brackets, such as `http://[::1]:9000`";
+        if !literal.ends_with(']') {
+            return fail(why);
+        }
+        if let Err(cause) = inner.parse::<std::net::Ipv6Addr>() {
+            return Err(Error::invalid_key_from(
+                "endpoint_url",
+                format!("{shown} {why}"),
+                cause,
+            ));
         }
         return Ok(());
     }
