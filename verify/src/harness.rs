@@ -140,7 +140,12 @@ pub fn finish(
 pub fn shown_policies() -> Vec<SimPolicy> {
     SimPolicy::all()
         .into_iter()
-        .filter(|p| !matches!(p, SimPolicy::Cache(_) | SimPolicy::LruCrate))
+        .filter(|p| {
+            !matches!(
+                p,
+                SimPolicy::Cache(_) | SimPolicy::ReferenceCache(_) | SimPolicy::LruCrate
+            )
+        })
         .collect()
 }
 

@@ -191,9 +191,9 @@ fn missing_or_bad_arguments_are_clear_errors() {
                 "--capacity",
                 "5",
                 "--policy",
-                "arc",
+                "fifo",
             ][..],
-            "unknown policy `arc`",
+            "unknown policy `fifo`",
         ),
         (
             &["sim", "--trace", "/nonexistent/x.trace", "--capacity", "5"][..],

@@ -29,7 +29,7 @@ pub mod report;
 pub mod standard;
 
 use crate::opt;
-use crate::policies::{Ours, PolicyVisitor};
+use crate::policies::{Ours, PolicyVisitor, Reference};
 use crate::trace::Trace;
 use clientcache::DefaultHashBuilder;
 use dense::DenseTrace;
@@ -48,6 +48,11 @@ pub enum SimPolicy {
     /// One of our policies inside `clientcache::Cache` ([`driver::replay_cache`]). Named
     /// `cache-lru`, ...
     Cache(Ours),
+    /// A reference policy ([`crate::reference`]) driven directly. Named `arc`, `lirs`, `2q`,
+    /// `clock`, `sieve`, `s3fifo`.
+    Reference(Reference),
+    /// A reference policy inside `clientcache::Cache`. Named `cache-arc`, ...
+    ReferenceCache(Reference),
     /// Bélády's optimum ([`opt::belady_hits`]). Named `opt`.
     Opt,
     /// `moka::sync::Cache` ([`peers::replay_moka`]). Named `moka`.
@@ -59,10 +64,13 @@ pub enum SimPolicy {
 }
 
 impl SimPolicy {
-    /// Every policy: ours directly, ours through `Cache`, the optimum, the peers.
+    /// Every policy: ours directly, ours through `Cache`, the reference policies directly and
+    /// through `Cache`, the optimum, the peers.
     pub fn all() -> Vec<SimPolicy> {
         let mut all: Vec<SimPolicy> = Ours::ALL.iter().map(|&o| SimPolicy::Direct(o)).collect();
         all.extend(Ours::ALL.iter().map(|&o| SimPolicy::Cache(o)));
+        all.extend(Reference::ALL.iter().map(|&r| SimPolicy::Reference(r)));
+        all.extend(Reference::ALL.iter().map(|&r| SimPolicy::ReferenceCache(r)));
         all.extend([
             SimPolicy::Opt,
             SimPolicy::Moka,
@@ -77,6 +85,8 @@ impl SimPolicy {
         match self {
             SimPolicy::Direct(o) => o.slug(),
             SimPolicy::Cache(o) => o.cache_slug(),
+            SimPolicy::Reference(r) => r.slug(),
+            SimPolicy::ReferenceCache(r) => r.cache_slug(),
             SimPolicy::Opt => "opt",
             SimPolicy::Moka => "moka",
             SimPolicy::QuickCache => "quick_cache",
@@ -108,8 +118,8 @@ impl SimPolicy {
         match self {
             SimPolicy::Moka => 50,
             SimPolicy::QuickCache | SimPolicy::LruCrate | SimPolicy::Opt => 4,
-            SimPolicy::Cache(_) => 2,
-            SimPolicy::Direct(_) => 1,
+            SimPolicy::Cache(_) | SimPolicy::ReferenceCache(_) => 2,
+            SimPolicy::Direct(_) | SimPolicy::Reference(_) => 1,
         }
     }
 }
@@ -219,8 +229,13 @@ pub fn run_one(
     progress: &mut dyn FnMut(u64),
 ) -> Result<RunResult, String> {
     let keys = &prepared.trace.keys;
-    if matches!(policy, SimPolicy::Direct(_) | SimPolicy::Cache(_))
-        && capacity > clientcache::MAX_SIZE_LIMIT
+    if matches!(
+        policy,
+        SimPolicy::Direct(_)
+            | SimPolicy::Cache(_)
+            | SimPolicy::Reference(_)
+            | SimPolicy::ReferenceCache(_)
+    ) && capacity > clientcache::MAX_SIZE_LIMIT
     {
         return Err(format!(
             "capacity {capacity} exceeds the largest supported, {}",
@@ -239,7 +254,18 @@ pub fn run_one(
             capacity: room,
             progress,
         })?,
+        SimPolicy::Reference(reference) => reference.visit(Direct {
+            dense: &prepared.dense,
+            capacity: room,
+            progress,
+        })?,
         SimPolicy::Cache(ours) => ours.visit(ThroughCache {
+            keys,
+            capacity: room,
+            hasher: &prepared.hasher,
+            progress,
+        })?,
+        SimPolicy::ReferenceCache(reference) => reference.visit(ThroughCache {
             keys,
             capacity: room,
             hasher: &prepared.hasher,
