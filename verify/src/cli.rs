@@ -6,6 +6,7 @@ use clientcache_verify::harness::{self, Output, SimOptions, Source};
 use clientcache_verify::policies::Ours;
 use clientcache_verify::sim::{SimPolicy, standard};
 use clientcache_verify::trace::Format;
+use clientcache_verify::trace::csv::CsvOptions;
 use clientcache_verify::workload::WorkloadSpec;
 use clientcache_verify::{conformance, demo};
 use std::io::Read;
@@ -138,14 +139,18 @@ enum Command {
 const SIM_HELP: &str = "\
 Each request is a lookup, and a miss is followed by an insert of the key.
 
-Policies: lru, lfu, tinylfu (our policy crates driven directly), cache-lru, cache-lfu,
-cache-tinylfu (the same through clientcache::Cache; hit counts must be identical), opt
-(Bélády's optimum with demand fetch), moka, quick_cache, lru-crate.
+Policies: lru, lfu, tinylfu (our policy crates driven directly), arc, lirs, 2q, clock, sieve,
+s3fifo (the field's reference policies, verify::reference), cache-X for each of those (the
+same through clientcache::Cache; hit counts must be identical), opt (Bélády's optimum with
+demand fetch), moka, quick_cache, lru-crate.
 
 Trace formats: arc (`start count _ _` runs), lirs (one integer per line; blank and `*` lines
-skipped), cache2k (big-endian i32 stream), lines (one key string per line). .gz, .xz and .zst
-files are decompressed. The format defaults from the folder (arc/, lirs/, cache2k/) or the
-extension (.lis, .trace, .txt/.lines/.log).
+skipped), cache2k (big-endian i32 stream), lines (one key string per line), oracle-general
+(libCacheSim's 24-byte little-endian records: u32 time, u64 id, u32 size, i64 next access),
+csv (the key in --csv-column N, counted from 1; --csv-header skips the first row). Keys only:
+every object counts as size 1. .gz, .xz and .zst files are decompressed, streaming. The format
+defaults from the folder (arc/, lirs/, cache2k/), a name containing `oracleGeneral`, or the
+extension (.lis, .trace, .csv, .txt/.lines/.log).
 
 Workloads: KIND[:param=value,...]
   zipf:s=0.99,n=100000                       Zipf(s) over n keys
@@ -166,9 +171,16 @@ struct SourceArgs {
     /// A trace file (repeatable).
     #[arg(long = "trace")]
     traces: Vec<PathBuf>,
-    /// The traces' format (arc, lirs, cache2k, lines); default from the path.
+    /// The traces' format (arc, lirs, cache2k, lines, oracle-general, csv); default from the
+    /// path.
     #[arg(long)]
     format: Option<Format>,
+    /// With --format csv: the key's column, counted from 1.
+    #[arg(long, default_value_t = 1)]
+    csv_column: usize,
+    /// With --format csv: skip the first row (a header).
+    #[arg(long)]
+    csv_header: bool,
     /// A synthetic workload, KIND[:param=value,...] (repeatable; see below).
     #[arg(long = "workload")]
     workloads: Vec<WorkloadSpec>,
@@ -182,9 +194,14 @@ struct SourceArgs {
 
 impl SourceArgs {
     fn sources(&self) -> Vec<Source> {
+        let csv = CsvOptions {
+            column: self.csv_column,
+            header: self.csv_header,
+        };
         let traces = self.traces.iter().map(|path| Source::Trace {
             path: path.clone(),
             format: self.format,
+            csv,
         });
         traces
             .chain(self.workloads.iter().cloned().map(Source::Workload))

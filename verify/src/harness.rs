@@ -3,6 +3,7 @@
 
 use crate::plot;
 use crate::sim::{self, Prepared, RunResult, SimPolicy, report, standard};
+use crate::trace::csv::CsvOptions;
 use crate::trace::{self, Format};
 use crate::workload::WorkloadSpec;
 use std::io::Write;
@@ -18,6 +19,8 @@ pub enum Source {
         path: PathBuf,
         /// The format, when given.
         format: Option<Format>,
+        /// Where a CSV trace's key is.
+        csv: CsvOptions,
     },
     /// A synthetic workload.
     Workload(WorkloadSpec),
@@ -27,8 +30,8 @@ impl Source {
     /// Reads or generates the trace; returns it with the seconds that took.
     pub fn load(&self) -> Result<(trace::Trace, f64), String> {
         match self {
-            Source::Trace { path, format } => {
-                let loaded = trace::load(path, *format).map_err(|e| e.to_string())?;
+            Source::Trace { path, format, csv } => {
+                let loaded = trace::load_with(path, *format, *csv).map_err(|e| e.to_string())?;
                 Ok((loaded.trace, loaded.decode_time.as_secs_f64()))
             }
             Source::Workload(spec) => {
@@ -113,6 +116,7 @@ pub fn sim_standard(
         let source = Source::Trace {
             path: traces_dir.join(path),
             format: None,
+            csv: CsvOptions::default(),
         };
         all.extend(sim_source(&source, &capacities, options, out)?);
     }
