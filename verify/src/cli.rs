@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use clientcache_verify::bench::{self, BenchConfig, subjects::SubjectKind};
 use clientcache_verify::harness::{self, Output, SimOptions, Source};
 use clientcache_verify::policies::Ours;
-use clientcache_verify::sim::{SimPolicy, standard};
+use clientcache_verify::sim::{SimPolicy, libcachesim, standard};
 use clientcache_verify::trace::Format;
 use clientcache_verify::trace::csv::CsvOptions;
 use clientcache_verify::workload::WorkloadSpec;
@@ -110,6 +110,27 @@ enum Command {
         #[arg(long, default_value_os_t = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/plots")))]
         plots: PathBuf,
         /// Parallel replays at most (default: the available parallelism).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Compares the reference policies (arc, lirs, 2q, clock, sieve, s3fifo) with
+    /// libCacheSim's at the standard points (47), or at eight with --quick; fails when a
+    /// point differs by more than 0.1.
+    Libcachesim {
+        /// A Python with the `libcachesim` package (default: .venv-lcs/bin/python at the
+        /// workspace root).
+        #[arg(long)]
+        python: Option<PathBuf>,
+        /// Where the shared traces are.
+        #[arg(long, default_value_os_t = standard::default_traces_dir())]
+        traces_dir: PathBuf,
+        /// Eight small points instead of the 47 (seconds; what CI runs).
+        #[arg(long)]
+        quick: bool,
+        /// Also write the table into this README, between its report:libcachesim markers.
+        #[arg(long)]
+        readme: Option<PathBuf>,
+        /// Parallel replays of ours at most.
         #[arg(long)]
         jobs: Option<usize>,
     },
@@ -376,6 +397,19 @@ fn run(cli: Cli) -> Result<(), String> {
             plots,
             jobs,
         } => harness::report(&traces_dir, &readme, &plots, jobs, stdout),
+        Command::Libcachesim {
+            python,
+            traces_dir,
+            quick,
+            readme,
+            jobs,
+        } => {
+            let mut runner = libcachesim::Runner::default();
+            if let Some(python) = python {
+                runner.python = python;
+            }
+            harness::libcachesim(&traces_dir, &runner, quick, readme.as_deref(), jobs, stdout)
+        }
         Command::Conformance {
             script,
             policy,

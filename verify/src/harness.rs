@@ -2,7 +2,7 @@
 //! from the argument parsing in the binary, so tests can run them.
 
 use crate::plot;
-use crate::sim::{self, Prepared, RunResult, SimPolicy, report, standard};
+use crate::sim::{self, Prepared, RunResult, SimPolicy, libcachesim, report, standard};
 use crate::trace::csv::CsvOptions;
 use crate::trace::{self, Format};
 use crate::workload::WorkloadSpec;
@@ -207,6 +207,65 @@ pub fn report(
         Err(format!(
             "{} check(s) failed:\n  {}",
             problems.len(),
+            problems.join("\n  ")
+        ))
+    }
+}
+
+/// Markers around the README's libCacheSim table.
+const LCS_BEGIN: &str = "<!-- report:libcachesim:begin -->";
+const LCS_END: &str = "<!-- report:libcachesim:end -->";
+
+/// The points `libcachesim --quick` compares: small traces, every policy's regime.
+pub const QUICK_POINTS: [(&str, usize); 8] = [
+    ("lirs/sprite.trace.gz", 100),
+    ("lirs/gli.trace.gz", 1000),
+    ("lirs/multi2.trace.gz", 500),
+    ("lirs/ps.trace.gz", 617),
+    ("lirs/cpp.trace.gz", 245),
+    ("lirs/2_pools.trace.gz", 1000),
+    ("lirs/zigzag.trace.gz", 512),
+    ("cache2k/web07.trace.xz", 205),
+];
+
+/// The `libcachesim` command: the reference policies against libCacheSim's at the standard
+/// points (or [`QUICK_POINTS`]), the table on `out` (and into `readme` between its
+/// `report:libcachesim` markers); fails, after printing, when [`libcachesim::check`] finds a
+/// point further apart than [`libcachesim::TOLERANCE`].
+pub fn libcachesim(
+    traces_dir: &Path,
+    runner: &libcachesim::Runner,
+    quick: bool,
+    readme: Option<&Path>,
+    jobs: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let policies = crate::policies::Reference::ALL;
+    let pairs = if quick {
+        let points: Vec<(&str, Vec<usize>)> =
+            QUICK_POINTS.iter().map(|&(p, c)| (p, vec![c])).collect();
+        libcachesim::compare(traces_dir, &points, policies, runner, jobs)?
+    } else {
+        libcachesim::compare_standard(traces_dir, policies, runner, jobs)?
+    };
+    let table = libcachesim::markdown(&pairs, policies);
+    write_out(out, &table)?;
+    if let Some(readme) = readme {
+        replace_between(readme, LCS_BEGIN, LCS_END, &table)?;
+    }
+    let problems = libcachesim::check(&pairs);
+    if problems.is_empty() {
+        eprintln!(
+            "libCacheSim agrees within {} points at all {} comparisons",
+            libcachesim::TOLERANCE,
+            pairs.len()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "{} point(s) differ from libCacheSim by more than {}:\n  {}",
+            problems.len(),
+            libcachesim::TOLERANCE,
             problems.join("\n  ")
         ))
     }

@@ -19,11 +19,13 @@
 //! - [`dense`]: the dense renaming;
 //! - [`driver`]: our policies driven directly and through `Cache`;
 //! - [`peers`]: moka, quick_cache and the `lru` crate, and how each is driven;
+//! - [`libcachesim`]: the reference policies against libCacheSim's, point by point;
 //! - [`report`]: the text, JSON and Markdown output;
 //! - [`standard`]: the shared traces, their standard capacities and reference figures.
 
 pub mod dense;
 pub mod driver;
+pub mod libcachesim;
 pub mod peers;
 pub mod report;
 pub mod standard;
