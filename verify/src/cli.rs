@@ -280,20 +280,23 @@ fn run(cli: Cli) -> Result<(), String> {
                 rows.extend(bench::mixed::rows(&subjects, &threads, config));
                 all.push(rows);
             }
-            println!("{}", bench::render(&bench::median_rows(&all), &subjects));
+            let table = bench::render(&bench::median_rows(&all), &subjects);
+            harness::write_out(stdout, &format!("{table}\n"))?;
             if !no_memory {
-                println!(
-                    "| memory @{} entries | bytes/entry (RSS growth) |",
-                    config.memory_entries
-                );
-                println!("|---|---:|");
+                harness::write_out(
+                    stdout,
+                    &format!(
+                        "| memory @{} entries | bytes/entry (RSS growth) |\n|---|---:|\n",
+                        config.memory_entries
+                    ),
+                )?;
                 for kind in &subjects {
                     let mut samples = Vec::with_capacity(runs);
                     for _ in 0..runs {
                         samples.push(bench::memory::measure(*kind, config.memory_entries)?);
                     }
                     let bytes = bench::median(samples);
-                    println!("| {} | {bytes:.1} |", kind.name());
+                    harness::write_out(stdout, &format!("| {} | {bytes:.1} |\n", kind.name()))?;
                 }
             }
             Ok(())
@@ -366,6 +369,7 @@ fn run(cli: Cli) -> Result<(), String> {
             out,
             title,
         } => {
+            clientcache_verify::plot::check_out_path(&out)?;
             let sources = source.sources();
             let [one] = sources.as_slice() else {
                 return Err("plot draws one trace: give exactly one --trace or --workload".into());
@@ -433,13 +437,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             };
             let ops = conformance::parse_script(&text).map_err(|e| format!("{name}: {e}"))?;
-            print!("{}", conformance::run(&ops, policy, max_size)?);
-            Ok(())
+            harness::write_out(stdout, &conformance::run(&ops, policy, max_size)?)
         }
         Command::MemoryProbe { subject, entries } => {
             let kind = parse_subjects(&[subject])?[0];
-            println!("{}", bench::memory::probe(kind, entries)?);
-            Ok(())
+            let probe = bench::memory::probe(kind, entries)?;
+            harness::write_out(stdout, &format!("{probe}\n"))
         }
     }
 }
@@ -447,6 +450,9 @@ fn run(cli: Cli) -> Result<(), String> {
 pub(crate) fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`... | head`): stop quietly with the status a shell shows for a
+        // process that SIGPIPE ended, 128 + 13.
+        Err(message) if message == harness::OUTPUT_CLOSED => ExitCode::from(141),
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE

@@ -27,18 +27,36 @@ pub enum Source {
 }
 
 impl Source {
-    /// Reads or generates the trace; returns it with the seconds that took.
+    /// Reads or generates the trace; returns it with the seconds that took. A trace with no
+    /// request is an error: no hit ratio can be computed from it.
     pub fn load(&self) -> Result<(trace::Trace, f64), String> {
-        match self {
+        let (trace, seconds) = match self {
             Source::Trace { path, format, csv } => {
                 let loaded = trace::load_with(path, *format, *csv).map_err(|e| e.to_string())?;
-                Ok((loaded.trace, loaded.decode_time.as_secs_f64()))
+                (loaded.trace, loaded.decode_time.as_secs_f64())
             }
             Source::Workload(spec) => {
                 let start = Instant::now();
                 let trace = spec.generate();
-                Ok((trace, start.elapsed().as_secs_f64()))
+                (trace, start.elapsed().as_secs_f64())
             }
+        };
+        if trace.is_empty() {
+            return Err(format!(
+                "{} holds no request, so there is no hit ratio to compute: check that it is the \
+                 file meant and that --format matches it (blank lines and `*` markers are not \
+                 requests)",
+                self.describe()
+            ));
+        }
+        Ok((trace, seconds))
+    }
+
+    /// What error messages call the source: the trace's path or the workload's spec.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Trace { path, .. } => format!("the trace {}", path.display()),
+            Source::Workload(spec) => format!("the workload {spec}"),
         }
     }
 }
@@ -82,6 +100,7 @@ pub fn sim_source(
     options: &SimOptions,
     out: &mut dyn Write,
 ) -> Result<Vec<RunResult>, String> {
+    check_capacities(capacities, &options.policies)?;
     let (trace, decode_seconds) = source.load()?;
     let prepared = Prepared::with_hash_seed(trace, decode_seconds, options.hash_seed);
     let header = report::trace_header(&prepared);
@@ -101,6 +120,33 @@ pub fn sim_source(
     };
     write_out(out, &text)?;
     Ok(results)
+}
+
+/// Refuses, before any trace is read, capacities no replay can give a meaningful number
+/// for: 0 (a cache that holds nothing hits nothing), and above `clientcache::MAX_SIZE_LIMIT`
+/// for the policies that `Cache` drives or could drive.
+pub fn check_capacities(capacities: &[usize], policies: &[SimPolicy]) -> Result<(), String> {
+    if capacities.contains(&0) {
+        return Err(
+            "--capacity 0 holds nothing, so every replay would report 0 hits: give \
+                    capacities of at least 1"
+                .into(),
+        );
+    }
+    let limited = policies.iter().find(|p| {
+        !matches!(
+            p,
+            SimPolicy::Opt | SimPolicy::Moka | SimPolicy::QuickCache | SimPolicy::LruCrate
+        )
+    });
+    match (capacities.iter().max(), limited) {
+        (Some(&largest), Some(policy)) if largest > clientcache::MAX_SIZE_LIMIT => Err(format!(
+            "capacity {largest} exceeds the largest supported, {} (for {policy} and the other \
+             policies `Cache` drives): give a smaller --capacity; no trace was read",
+            clientcache::MAX_SIZE_LIMIT
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Runs the standard comparison (every shared trace at its standard capacities, 47 points),
@@ -298,8 +344,17 @@ fn replace_between(path: &Path, begin: &str, end: &str, body: &str) -> Result<()
     std::fs::write(path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn write_out(out: &mut dyn Write, text: &str) -> Result<(), String> {
+/// The error [`write_out`] returns when the reader of the output went away (a closed pipe,
+/// as in `sim ... | head -1`): the command then stops quietly, as Unix tools do.
+pub const OUTPUT_CLOSED: &str = "the output was closed";
+
+/// Writes `text` to `out` and flushes; a closed pipe is [`OUTPUT_CLOSED`], any other failure
+/// an error naming it.
+pub fn write_out(out: &mut dyn Write, text: &str) -> Result<(), String> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => OUTPUT_CLOSED.to_string(),
+            _ => format!("cannot write the output: {e} (is the disk full, or the file read-only?)"),
+        })
 }

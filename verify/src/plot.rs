@@ -138,12 +138,24 @@ pub fn render_svg(title: &str, series: &[Series]) -> Result<String, String> {
     Ok(svg)
 }
 
-/// Renders the chart of one trace's `results` and writes it to `path`.
-pub fn write_svg(path: &Path, title: &str, results: &[RunResult]) -> Result<(), String> {
-    let svg = render_svg(title, &series(results))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
+/// Checks that `path`'s folder exists: a mistyped folder is an error, not a new folder. The
+/// `plot` command asks before replaying anything.
+pub fn check_out_path(path: &Path) -> Result<(), String> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(format!(
+            "cannot write {}: the folder {} does not exist; create it first (plot does not \
+             create folders)",
+            path.display(),
+            dir.display()
+        )),
+        _ => Ok(()),
     }
+}
+
+/// Renders the chart of one trace's `results` and writes it to `path`, whose folder must
+/// exist ([`check_out_path`]).
+pub fn write_svg(path: &Path, title: &str, results: &[RunResult]) -> Result<(), String> {
+    check_out_path(path)?;
+    let svg = render_svg(title, &series(results))?;
     std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
