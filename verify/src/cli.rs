@@ -81,6 +81,10 @@ enum Command {
         /// from luck.
         #[arg(long, default_value_t = clientcache::DefaultHashBuilder::SEED)]
         hash_seed: u64,
+        /// Exact LRU's hit ratio at every --capacity from one pass over each trace (Mattson's
+        /// stack distances), printed as replays of `lru` would be; instead of replays.
+        #[arg(long)]
+        mrc: bool,
     },
     /// Draws hit ratio against capacity, one line per policy, as an SVG file.
     Plot {
@@ -95,6 +99,10 @@ enum Command {
         /// The chart's title (default: the trace's name).
         #[arg(long)]
         title: Option<String>,
+        /// Draw exact LRU's miss-ratio curve (hit ratio at every --capacity from one pass)
+        /// instead of replays.
+        #[arg(long)]
+        mrc: bool,
     },
     /// Regenerates verify/README.md's hit-ratio table and verify/plots/ from the standard
     /// comparison (every policy, 47 points), and checks the exact policies against the
@@ -249,6 +257,19 @@ fn parse_subjects(names: &[String]) -> Result<Vec<SubjectKind>, String> {
         .collect()
 }
 
+/// The policies of a `--mrc` run: `lru` only (the curve is exact LRU's).
+fn mrc_policies(mrc: bool, names: &[String]) -> Result<Vec<SimPolicy>, String> {
+    if !mrc {
+        return SimPolicy::parse_list(names);
+    }
+    let lru = SimPolicy::Direct(Ours::Lru);
+    match SimPolicy::parse_list(names)?.as_slice() {
+        _ if names.is_empty() => Ok(vec![lru]),
+        [only] if *only == lru => Ok(vec![lru]),
+        _ => Err("--mrc computes exact LRU's curve; leave out --policy (or give lru)".into()),
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     let stdout = &mut std::io::stdout();
     match cli.command {
@@ -311,6 +332,7 @@ fn run(cli: Cli) -> Result<(), String> {
             markdown,
             margin_over,
             hash_seed,
+            mrc,
         } => {
             let output = match (json, markdown) {
                 (true, _) => Output::Json,
@@ -318,7 +340,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 _ => Output::Table,
             };
             let options = SimOptions {
-                policies: SimPolicy::parse_list(&source.policy)?,
+                policies: mrc_policies(mrc, &source.policy)?,
                 output,
                 margin_over: if margin_over.is_empty() {
                     Vec::new()
@@ -327,6 +349,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 },
                 jobs: source.jobs,
                 hash_seed,
+                mrc,
             };
             if standard {
                 if !source.is_empty() || !capacity.is_empty() {
@@ -368,13 +391,16 @@ fn run(cli: Cli) -> Result<(), String> {
             capacity,
             out,
             title,
+            mrc,
         } => {
             clientcache_verify::plot::check_out_path(&out)?;
             let sources = source.sources();
             let [one] = sources.as_slice() else {
                 return Err("plot draws one trace: give exactly one --trace or --workload".into());
             };
-            let policies = if source.policy.is_empty() {
+            let policies = if mrc {
+                mrc_policies(mrc, &source.policy)?
+            } else if source.policy.is_empty() {
                 harness::shown_policies()
             } else {
                 SimPolicy::parse_list(&source.policy)?
@@ -385,6 +411,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 margin_over: Vec::new(),
                 jobs: source.jobs,
                 hash_seed: clientcache::DefaultHashBuilder::SEED,
+                mrc,
             };
             let results = harness::sim_source(one, &capacity, &options, stdout)?;
             let title = title.unwrap_or_else(|| {

@@ -89,6 +89,9 @@ pub struct SimOptions {
     /// The key hasher's seed ([`Prepared::with_hash_seed`]); `DefaultHashBuilder::SEED` is
     /// the cache's default.
     pub hash_seed: u64,
+    /// Exact LRU at every capacity from one pass ([`sim::lru_curve`]) instead of replays;
+    /// `policies` must then be `[lru]`.
+    pub mrc: bool,
 }
 
 /// Loads `source`, replays it through every policy at every capacity, prints the results to
@@ -109,7 +112,11 @@ pub fn sim_source(
     } else {
         eprintln!("{header}");
     }
-    let results = sim::run_all(&prepared, &options.policies, capacities, options.jobs)?;
+    let results = if options.mrc {
+        sim::lru_curve(&prepared, capacities)
+    } else {
+        sim::run_all(&prepared, &options.policies, capacities, options.jobs)?
+    };
     let text = match options.output {
         Output::Table => report::text_table(&results) + "\n",
         Output::Json => results
@@ -219,6 +226,7 @@ pub fn report(
         margin_over: Vec::new(),
         jobs,
         hash_seed: clientcache::DefaultHashBuilder::SEED,
+        mrc: false,
     };
     let results = sim_standard(traces_dir, &options, out)?;
     let shown = shown_policies();

@@ -409,3 +409,58 @@ fn a_closed_output_pipe_ends_quietly_with_sigpipes_status() {
         "{stderr}"
     );
 }
+
+#[test]
+fn mrc_gives_the_hits_of_separate_lru_replays_at_every_capacity_asked() {
+    let multi2 = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/traces/lirs/multi2.trace.gz"
+    );
+    let capacities = "1,10,100,500,1000,2000,100000";
+    for source in [
+        ["--trace", multi2],
+        ["--workload", "zipf:s=0.8,n=3000,requests=50000"],
+    ] {
+        let with = |extra: &[&str]| {
+            let mut args = vec![
+                "sim",
+                source[0],
+                source[1],
+                "--capacity",
+                capacities,
+                "--json",
+            ];
+            args.extend_from_slice(extra);
+            hits_by_policy(&stdout_of(&args))
+        };
+        let curve = with(&["--mrc"]);
+        assert_eq!(curve.len(), 7, "{curve:?}");
+        assert!(curve.iter().all(|(policy, _)| policy == "lru"), "{curve:?}");
+        assert_eq!(curve, with(&["--policy", "lru"]), "{}", source[1]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("mrc.svg");
+    stdout_of(&[
+        "plot",
+        "--trace",
+        multi2,
+        "--capacity",
+        "10,100,1000,3000",
+        "--mrc",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("lru"));
+    let output = run(&[
+        "sim",
+        "--workload",
+        "loop",
+        "--capacity",
+        "5",
+        "--mrc",
+        "--policy",
+        "arc",
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--mrc computes exact LRU"));
+}

@@ -20,12 +20,14 @@
 //! - [`driver`]: our policies driven directly and through `Cache`;
 //! - [`peers`]: moka, quick_cache and the `lru` crate, and how each is driven;
 //! - [`libcachesim`]: the reference policies against libCacheSim's, point by point;
+//! - [`mrc`]: exact LRU at every capacity from one pass (stack distances);
 //! - [`report`]: the text, JSON and Markdown output;
 //! - [`standard`]: the shared traces, their standard capacities and reference figures.
 
 pub mod dense;
 pub mod driver;
 pub mod libcachesim;
+pub mod mrc;
 pub mod peers;
 pub mod report;
 pub mod standard;
@@ -325,6 +327,29 @@ impl PolicyVisitor for ThroughCache<'_> {
     fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
         driver::replay_cache::<P>(self.keys, self.capacity, self.hasher, self.progress)
     }
+}
+
+/// Exact LRU's results at every one of `capacities` from one pass over `prepared`
+/// ([`mrc::StackDistances`]): the results a replay of `lru` at each would give, each with
+/// the pass's time.
+pub fn lru_curve(prepared: &Prepared, capacities: &[usize]) -> Vec<RunResult> {
+    let start = Instant::now();
+    let dense = &prepared.dense;
+    let distances = mrc::StackDistances::of(&dense.ids, dense.unique(), &mut |_| {});
+    let hits = distances.hits_at_each(capacities);
+    let seconds = start.elapsed().as_secs_f64();
+    capacities
+        .iter()
+        .zip(hits)
+        .map(|(&capacity, hits)| RunResult {
+            trace: prepared.trace.name.clone(),
+            capacity,
+            policy: SimPolicy::Direct(Ours::Lru),
+            requests: prepared.trace.len() as u64,
+            hits,
+            seconds,
+        })
+        .collect()
 }
 
 /// Requests below which no progress bar is shown.
