@@ -65,6 +65,9 @@ pub enum SimPolicy {
     QuickCache,
     /// `lru::LruCache` ([`peers::replay_lru_crate`]). Named `lru-crate`.
     LruCrate,
+    /// A policy of one's own, replayed by [`replay_custom`] or [`replay_custom_cache`]; the
+    /// label is its name in reports. Not selectable by name on the command line.
+    Custom(&'static str),
 }
 
 impl SimPolicy {
@@ -95,6 +98,7 @@ impl SimPolicy {
             SimPolicy::Moka => "moka",
             SimPolicy::QuickCache => "quick_cache",
             SimPolicy::LruCrate => "lru-crate",
+            SimPolicy::Custom(label) => label,
         }
     }
 
@@ -123,7 +127,7 @@ impl SimPolicy {
             SimPolicy::Moka => 50,
             SimPolicy::QuickCache | SimPolicy::LruCrate | SimPolicy::Opt => 4,
             SimPolicy::Cache(_) | SimPolicy::ReferenceCache(_) => 2,
-            SimPolicy::Direct(_) | SimPolicy::Reference(_) => 1,
+            SimPolicy::Direct(_) | SimPolicy::Reference(_) | SimPolicy::Custom(_) => 1,
         }
     }
 }
@@ -282,6 +286,12 @@ pub fn run_one(
         SimPolicy::Moka => peers::replay_moka(keys, room, &prepared.hasher, progress),
         SimPolicy::QuickCache => peers::replay_quick_cache(keys, room, &prepared.hasher, progress),
         SimPolicy::LruCrate => peers::replay_lru_crate(keys, room, progress),
+        SimPolicy::Custom(label) => {
+            return Err(format!(
+                "{label} is a policy of one's own: replay it with sim::replay_custom or \
+                 sim::replay_custom_cache"
+            ));
+        }
     };
     Ok(RunResult {
         trace: prepared.trace.name.clone(),
@@ -327,6 +337,71 @@ impl PolicyVisitor for ThroughCache<'_> {
     fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
         driver::replay_cache::<P>(self.keys, self.capacity, self.hasher, self.progress)
     }
+}
+
+/// Replays `prepared` through `policy`, any [`Policy`](clientcache::Policy), driven exactly as
+/// `Cache` drives it ([`driver::replay_policy`]), with room for `capacity` keys; the result
+/// is labelled `label` and prints, plots and tabulates like any other
+/// ([`report::json_line`], [`crate::plot::write_svg`], ...).
+///
+/// The entry point for a policy of one's own: see "Writing a policy" in `verify/README.md`
+/// and `verify/examples/custom_policy.rs`.
+///
+/// ```
+/// use clientcache_policy_lru::LruPolicy;
+/// use clientcache_verify::sim::{Prepared, replay_custom, replay_custom_cache};
+/// use clientcache_verify::workload::WorkloadSpec;
+///
+/// let trace = "loop:n=10,requests=100".parse::<WorkloadSpec>().unwrap().generate();
+/// let prepared = Prepared::new(trace, 0.0);
+/// let direct = replay_custom(&prepared, LruPolicy::default(), 10, "my-lru");
+/// let cached = replay_custom_cache::<LruPolicy>(&prepared, 10, "cache-my-lru").unwrap();
+/// assert_eq!((direct.hits, cached.hits), (90, 90));
+/// assert_eq!(direct.policy.slug(), "my-lru");
+/// ```
+pub fn replay_custom<P: clientcache::Policy>(
+    prepared: &Prepared,
+    policy: P,
+    capacity: usize,
+    label: &'static str,
+) -> RunResult {
+    let start = Instant::now();
+    let room = capacity.min(prepared.unique_keys());
+    let hits = driver::replay_policy(policy, &prepared.dense, room, &mut |_| {});
+    RunResult {
+        trace: prepared.trace.name.clone(),
+        capacity,
+        policy: SimPolicy::Custom(label),
+        requests: prepared.trace.len() as u64,
+        hits,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// Replays `prepared` through `clientcache::Cache<u64, (), P>` of `max_size` `capacity` (a
+/// lookup, and an insert after a miss), with the run's hasher; labelled `label`. The hits
+/// equal [`replay_custom`]'s for every policy that keeps the contract.
+///
+/// # Errors
+///
+/// When the cache refuses `capacity` (above `clientcache::MAX_SIZE_LIMIT`).
+pub fn replay_custom_cache<P: clientcache::Policy + Default + Send + Sync>(
+    prepared: &Prepared,
+    capacity: usize,
+    label: &'static str,
+) -> Result<RunResult, String> {
+    let start = Instant::now();
+    let room = capacity.min(prepared.unique_keys());
+    let hits =
+        driver::replay_cache::<P>(&prepared.trace.keys, room, &prepared.hasher, &mut |_| {})?;
+    Ok(RunResult {
+        trace: prepared.trace.name.clone(),
+        capacity,
+        policy: SimPolicy::Custom(label),
+        requests: prepared.trace.len() as u64,
+        hits,
+        seconds: start.elapsed().as_secs_f64(),
+    })
 }
 
 /// Exact LRU's results at every one of `capacities` from one pass over `prepared`
