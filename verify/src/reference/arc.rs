@@ -68,8 +68,9 @@ pub struct Arc {
     /// The target size of T1. Invariant: `0 <= p <= capacity`.
     p: f64,
     capacity: usize,
-    /// The key hash whose lookup just hit a ghost, and which ghost list.
-    ghost_hit: Option<(u64, usize)>,
+    /// The key hash of the lookup that just missed, and the ghost list that remembered it
+    /// (`None`: neither); the eviction and the insert that follow use it.
+    ghost_hit: Option<(u64, Option<usize>)>,
     /// The id [`Policy::victim`] named, until the next event: removing it is an eviction.
     named: Option<EntryId>,
 }
@@ -108,7 +109,7 @@ impl Arc {
     fn step(&self, n: Lengths) -> Step {
         let c = self.capacity;
         let replace = |trim| {
-            let in_b2 = matches!(self.ghost_hit, Some((_, B2)));
+            let in_b2 = matches!(self.ghost_hit, Some((_, Some(B2))));
             let t1 = n.t1 as f64;
             let from_t1 = (n.t1 > 0 && (t1 > self.p || (t1 == self.p && in_b2))) || n.t2 == 0;
             Step {
@@ -117,7 +118,7 @@ impl Arc {
                 remember: true,
             }
         };
-        if self.ghost_hit.is_some() {
+        if matches!(self.ghost_hit, Some((_, Some(_)))) {
             replace(None)
         } else if n.t1 + n.b1 + 1 > c {
             if n.b1 > 0 {
@@ -192,8 +193,11 @@ impl Policy for Arc {
             debug_assert!(false, "on_insert: {id:?} is already resident");
             return;
         }
-        let looked_up = self.ghost_hit.take().is_some_and(|(h, _)| h == hash);
-        if looked_up || self.ghost_lookup(hash).is_some() {
+        let remembered = match self.ghost_hit.take() {
+            Some((looked_up, list)) if looked_up == hash => list.is_some(),
+            _ => self.ghost_lookup(hash).is_some(),
+        };
+        if remembered {
             self.state[i] = (T2, hash);
             self.t2.push_back(&mut self.links, id.get());
         } else {
@@ -219,7 +223,7 @@ impl Policy for Arc {
 
     fn on_miss(&mut self, hash: u64) {
         self.named = None;
-        self.ghost_hit = self.ghost_lookup(hash).map(|list| (hash, list));
+        self.ghost_hit = Some((hash, self.ghost_lookup(hash)));
     }
 
     fn on_remove(&mut self, id: EntryId) {

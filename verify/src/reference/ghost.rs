@@ -3,18 +3,17 @@
 //! ARC's B1 and B2, 2Q's A1out and S3-FIFO's ghost FIFO remember *keys* that are no longer
 //! resident, so that a miss on one of them can be told apart from a miss on a stranger. A
 //! policy sees keys only as their 64-bit hashes, so a ghost is a hash: [`Ghosts`] keeps them in
-//! slots threaded on [`List`]s (oldest at the front) and finds a hash's slot through a hash
-//! map, so remembering, forgetting the oldest and finding-and-removing are each O(1). Freed
+//! slots threaded on [`List`]s (oldest at the front) and finds a hash's slot through a
+//! [`HashIndex`], so remembering, forgetting the oldest and finding-and-removing are each O(1). Freed
 //! slots are reused, and the map is reserved for the capacity the policy asks for, so in
 //! steady state nothing allocates.
 //!
 //! Two keys with the same 64-bit hash are one ghost (the chance is about n²/2⁶⁵ for n keys);
 //! remembering a hash that is already remembered moves it instead of duplicating it.
 
+use super::hash_index::HashIndex;
 use super::list::{Link, List};
 use clientcache_policy_api::{InvariantViolation, ensure};
-use hashbrown::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Remembered hashes in `N` lists (list `k` is named by `k`), each oldest first.
 #[derive(Clone, Debug)]
@@ -27,7 +26,7 @@ pub(crate) struct Ghosts<const N: usize> {
     /// Free slots, reused before the table grows.
     free: Vec<u32>,
     /// Hash to slot, for every remembered hash.
-    index: HashMap<u64, u32, BuildHasherDefault<MixHasher>>,
+    index: HashIndex,
     lists: [List; N],
 }
 
@@ -37,7 +36,7 @@ impl<const N: usize> Default for Ghosts<N> {
             links: Vec::new(),
             slots: Vec::new(),
             free: Vec::new(),
-            index: HashMap::default(),
+            index: HashIndex::default(),
             lists: [List::EMPTY; N],
         }
     }
@@ -50,7 +49,7 @@ impl<const N: usize> Ghosts<N> {
     /// Reserves room for `n` ghosts (ignoring failure: the tables then grow on demand).
     pub(crate) fn reserve(&mut self, n: usize) {
         let wanted = n.saturating_sub(self.len());
-        let _ = self.index.try_reserve(wanted);
+        self.index.reserve(n);
         let _ = self.links.try_reserve(wanted);
         let _ = self.slots.try_reserve(wanted);
     }
@@ -69,13 +68,12 @@ impl<const N: usize> Ghosts<N> {
     /// The list `hash` is remembered on, if it is.
     #[inline]
     pub(crate) fn find(&self, hash: u64) -> Option<usize> {
-        let slot = *self.index.get(&hash)?;
+        let slot = self.index.get(hash)?;
         Some(usize::from(self.slots[slot as usize].1))
     }
 
     /// Remembers `hash` as the newest ghost of `list` (moving it there if it is remembered).
     pub(crate) fn push_back(&mut self, list: usize, hash: u64) {
-        self.remove(hash);
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -89,21 +87,26 @@ impl<const N: usize> Ghosts<N> {
         };
         self.slots[slot as usize] = (hash, list as u8);
         self.lists[list].push_back(&mut self.links, slot);
-        self.index.insert(hash, slot);
+        if let Some(older) = self.index.insert(hash, slot) {
+            // The hash was remembered already: drop the older slot.
+            let (_, list) = std::mem::replace(&mut self.slots[older as usize], (0, FREE));
+            self.lists[usize::from(list)].unlink(&mut self.links, older);
+            self.free.push(older);
+        }
     }
 
     /// Forgets the oldest ghost of `list`; returns its hash.
     pub(crate) fn pop_front(&mut self, list: usize) -> Option<u64> {
         let slot = self.lists[list].pop_front(&mut self.links)?;
         let (hash, _) = std::mem::replace(&mut self.slots[slot as usize], (0, FREE));
-        self.index.remove(&hash);
+        self.index.remove(hash);
         self.free.push(slot);
         Some(hash)
     }
 
     /// Forgets `hash`; returns the list it was on.
     pub(crate) fn remove(&mut self, hash: u64) -> Option<usize> {
-        let slot = self.index.remove(&hash)?;
+        let slot = self.index.remove(hash)?;
         let (_, list) = std::mem::replace(&mut self.slots[slot as usize], (0, FREE));
         self.lists[usize::from(list)].unlink(&mut self.links, slot);
         self.free.push(slot);
@@ -140,7 +143,7 @@ impl<const N: usize> Ghosts<N> {
             "{listed} ghosts on the lists, {} in the index",
             self.index.len()
         );
-        for (&hash, &slot) in &self.index {
+        for (hash, slot) in self.index.entries() {
             ensure!(
                 self.slots.get(slot as usize).map(|s| s.0) == Some(hash),
                 "the index sends hash {hash:#x} to slot {slot}, which remembers another"
@@ -155,31 +158,6 @@ impl<const N: usize> Ghosts<N> {
         Ok(())
     }
 }
-
-/// Hashes a key hash for the ghost index: one folded multiply, so that even poorly spread
-/// hashes (small integers) fill the table's buckets evenly. Deterministic: no random seed.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct MixHasher(u64);
-
-impl Hasher for MixHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        let product = u128::from(self.0) * 0x9E37_79B9_7F4A_7C15;
-        (product as u64) ^ ((product >> 64) as u64)
-    }
-
-    #[inline]
-    fn write_u64(&mut self, hash: u64) {
-        self.0 = hash;
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +179,11 @@ mod tests {
             (0, 1, 1)
         );
         ghosts.push_back(0, 13);
-        assert_eq!(ghosts.links.len(), 3, "freed slots are reused");
+        assert_eq!(
+            ghosts.links.len(),
+            4,
+            "freed slots are reused (moving 11 took a fourth)"
+        );
         assert_eq!(ghosts.validate(["B1", "B2"]), Ok(()));
         ghosts.clear();
         assert_eq!((ghosts.len(), ghosts.find(13)), (0, None));

@@ -34,11 +34,9 @@
 //! Eviction order ([`Policy::iter`]): Q from its oldest, then the LIR blocks from the bottom
 //! of S (once Q is empty, the bottom LIR block is the victim).
 
-use super::ghost::MixHasher;
+use super::hash_index::HashIndex;
 use super::list::{self, Link, List, NIL};
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
-use hashbrown::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// A slot's kind.
 const FREE: u8 = 0;
@@ -96,7 +94,7 @@ pub struct Lirs {
     /// Entry id to slot; `NIL` when the id is not resident.
     slot_of: Vec<u32>,
     /// Key hash to slot, for every `GHOST` block.
-    ghosts: HashMap<u64, u32, BuildHasherDefault<MixHasher>>,
+    ghosts: HashIndex,
     s: List,
     q: List,
     nh: List,
@@ -104,8 +102,9 @@ pub struct Lirs {
     lirs: usize,
     lir_limit: usize,
     capacity: usize,
-    /// The key hash whose lookup just found its non-resident block in S, and the slot.
-    ghost_hit: Option<(u64, u32)>,
+    /// The key hash of the lookup that just missed, and the slot of its non-resident block in
+    /// S if it has one: the insert that follows need not look again.
+    ghost_hit: Option<(u64, Option<u32>)>,
     /// The id [`Policy::victim`] named, until the next event: removing it is an eviction.
     named: Option<EntryId>,
 }
@@ -143,7 +142,7 @@ impl Lirs {
         if block.kind == GHOST {
             let hash = block.hash;
             self.nh.unlink(&mut self.q_links, slot);
-            self.ghosts.remove(&hash);
+            self.ghosts.remove(hash);
             self.free_slot(slot);
         }
     }
@@ -191,7 +190,7 @@ impl Lirs {
     /// A miss on the non-resident block of `hash`, if it is in S: the block goes to the top
     /// of S and the LIR set makes room for it. Returns its slot.
     fn ghost_miss(&mut self, hash: u64) -> Option<u32> {
-        let slot = *self.ghosts.get(&hash)?;
+        let slot = self.ghosts.get(hash)?;
         self.s.move_to_back(&mut self.s_links, slot);
         self.make_lir_room();
         Some(slot)
@@ -222,9 +221,7 @@ impl Policy for Lirs {
         let _ = self
             .slot_of
             .try_reserve(wanted.saturating_sub(self.slot_of.len()));
-        let _ = self
-            .ghosts
-            .try_reserve(wanted.saturating_sub(self.ghosts.len()));
+        self.ghosts.reserve(wanted);
         self.named = None;
     }
 
@@ -242,13 +239,13 @@ impl Policy for Lirs {
             return;
         }
         let looked_up = match self.ghost_hit.take() {
-            Some((h, slot)) if h == hash => Some(slot),
+            Some((h, slot)) if h == hash => slot,
             _ => self.ghost_miss(hash),
         };
         let slot = if let Some(slot) = looked_up {
             // A non-resident block in S: it becomes LIR.
             self.nh.unlink(&mut self.q_links, slot);
-            self.ghosts.remove(&hash);
+            self.ghosts.remove(hash);
             let block = &mut self.blocks[slot as usize];
             block.kind = LIR;
             block.id = id.get();
@@ -304,7 +301,7 @@ impl Policy for Lirs {
 
     fn on_miss(&mut self, hash: u64) {
         self.named = None;
-        self.ghost_hit = self.ghost_miss(hash).map(|slot| (hash, slot));
+        self.ghost_hit = Some((hash, self.ghost_miss(hash)));
     }
 
     fn on_remove(&mut self, id: EntryId) {
@@ -326,14 +323,14 @@ impl Policy for Lirs {
         if block.in_s && evicted {
             // It stays in S, non-resident, remembered by its key hash (replacing an older
             // block of another key with the same hash).
-            if let Some(&older) = self.ghosts.get(&block.hash) {
+            if let Some(older) = self.ghosts.get(block.hash) {
                 self.leave_s(older);
             }
             let block = &mut self.blocks[slot as usize];
             block.kind = GHOST;
             block.id = NIL;
             self.nh.push_back(&mut self.q_links, slot);
-            self.ghosts.insert(block.hash, slot);
+            let _ = self.ghosts.insert(block.hash, slot);
         } else {
             if block.in_s {
                 self.s.unlink(&mut self.s_links, slot);

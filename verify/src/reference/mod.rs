@@ -48,6 +48,7 @@
 mod arc;
 mod clock;
 mod ghost;
+mod hash_index;
 mod lirs;
 mod list;
 mod s3fifo;

@@ -77,8 +77,9 @@ pub struct S3Fifo {
     ghost_size: usize,
     /// Whether anything was evicted yet (libCacheSim's `has_evicted`).
     has_evicted: bool,
-    /// The key hash whose lookup just found it in G.
-    ghost_hit: Option<u64>,
+    /// The key hash of the lookup that just missed, and whether G remembered it: the insert
+    /// that follows need not look again.
+    ghost_hit: Option<(u64, bool)>,
     /// The queue the eviction in progress works on (set by `victim`), and the id it named.
     named: Option<(u8, EntryId)>,
 }
@@ -164,7 +165,10 @@ impl Policy for S3Fifo {
             return;
         }
         self.state[i].hash = hash;
-        let remembered = self.ghost_hit.take() == Some(hash) || self.ghost.remove(hash).is_some();
+        let remembered = match self.ghost_hit.take() {
+            Some((looked_up, remembered)) if looked_up == hash => remembered,
+            _ => self.ghost.remove(hash).is_some(),
+        };
         let place = if remembered || (!self.has_evicted && self.small.len() >= self.small_size) {
             MAIN
         } else {
@@ -184,7 +188,7 @@ impl Policy for S3Fifo {
 
     fn on_miss(&mut self, hash: u64) {
         self.named = None;
-        self.ghost_hit = self.ghost.remove(hash).map(|_| hash);
+        self.ghost_hit = Some((hash, self.ghost.remove(hash).is_some()));
     }
 
     fn on_remove(&mut self, id: EntryId) {

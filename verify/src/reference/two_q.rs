@@ -64,8 +64,9 @@ pub struct TwoQ {
     a1out: Ghosts<1>,
     kin: usize,
     kout: usize,
-    /// The key hash whose lookup just found it in `A1out` (libCacheSim's `hit_on_ghost`).
-    ghost_hit: Option<u64>,
+    /// The key hash of the lookup that just missed, and whether `A1out` remembered it
+    /// (libCacheSim's `hit_on_ghost`): the insert that follows need not look again.
+    ghost_hit: Option<(u64, bool)>,
     /// The id [`Policy::victim`] named, until the next event: removing it is an eviction.
     named: Option<EntryId>,
 }
@@ -120,7 +121,10 @@ impl Policy for TwoQ {
             debug_assert!(false, "on_insert: {id:?} is already resident");
             return;
         }
-        let remembered = self.ghost_hit.take() == Some(hash) || self.a1out.remove(hash).is_some();
+        let remembered = match self.ghost_hit.take() {
+            Some((looked_up, remembered)) if looked_up == hash => remembered,
+            _ => self.a1out.remove(hash).is_some(),
+        };
         if remembered {
             self.state[i] = (MAIN, hash);
             self.am.push_back(&mut self.links, id.get());
@@ -143,7 +147,7 @@ impl Policy for TwoQ {
 
     fn on_miss(&mut self, hash: u64) {
         self.named = None;
-        self.ghost_hit = self.a1out.remove(hash).map(|_| hash);
+        self.ghost_hit = Some((hash, self.a1out.remove(hash).is_some()));
     }
 
     fn on_remove(&mut self, id: EntryId) {
