@@ -26,8 +26,9 @@
 //!
 //! Eviction order ([`Policy::iter`]): the evictions replayed on a copy, O(n).
 
+use super::entries::Entries;
 use super::ghost::Ghosts;
-use super::list::{self, Link, List};
+use super::list::List;
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 
 const VACANT: u8 = 0;
@@ -56,11 +57,9 @@ const B2: usize = 1;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Arc {
-    /// Links by entry id; T1 and T2 are threaded through it.
-    links: Vec<Link>,
-    /// Per entry id: `VACANT`, `T1` or `T2`, and the key hash. Invariant: `T1` iff on `t1`,
-    /// `T2` iff on `t2`.
-    state: Vec<(u8, u64)>,
+    /// By entry id: links (T1 and T2 are threaded through them), and `VACANT`, `T1` or `T2`
+    /// with the key hash. Invariant: `T1` iff on `t1`, `T2` iff on `t2`.
+    entries: Entries<(u8, u64)>,
     t1: List,
     t2: List,
     /// B1 and B2, oldest key first.
@@ -168,13 +167,7 @@ impl Policy for Arc {
     fn set_capacity(&mut self, capacity: usize) {
         self.capacity = capacity;
         self.p = self.p.min(capacity as f64);
-        let wanted = capacity.min(EntryId::MAX_INDEX + 1);
-        let _ = self
-            .links
-            .try_reserve(wanted.saturating_sub(self.links.len()));
-        let _ = self
-            .state
-            .try_reserve(wanted.saturating_sub(self.state.len()));
+        self.entries.reserve(capacity);
         self.ghosts.reserve(capacity.saturating_add(1));
         self.named = None;
     }
@@ -185,24 +178,20 @@ impl Policy for Arc {
 
     fn on_insert(&mut self, id: EntryId, hash: u64) {
         self.named = None;
-        let i = id.index();
-        if i >= self.state.len() {
-            list::grow(&mut self.links, i, Link::UNLINKED);
-            list::grow(&mut self.state, i, (VACANT, 0));
-        } else if self.state[i].0 != VACANT {
-            debug_assert!(false, "on_insert: {id:?} is already resident");
+        if !self.entries.make_room(id) {
             return;
         }
+        let i = id.index();
         let remembered = match self.ghost_hit.take() {
             Some((looked_up, list)) if looked_up == hash => list.is_some(),
             _ => self.ghost_lookup(hash).is_some(),
         };
         if remembered {
-            self.state[i] = (T2, hash);
-            self.t2.push_back(&mut self.links, id.get());
+            self.entries.state[i] = (T2, hash);
+            self.t2.push_back(&mut self.entries.links, id.get());
         } else {
-            self.state[i] = (T1, hash);
-            self.t1.push_back(&mut self.links, id.get());
+            self.entries.state[i] = (T1, hash);
+            self.t1.push_back(&mut self.entries.links, id.get());
         }
     }
 
@@ -210,13 +199,13 @@ impl Policy for Arc {
     fn on_access(&mut self, id: EntryId, _hash: u64) {
         self.named = None;
         self.ghost_hit = None;
-        match self.state.get(id.index()).map(|s| s.0) {
+        match self.entries.state.get(id.index()).map(|s| s.0) {
             Some(T1) => {
-                self.t1.unlink(&mut self.links, id.get());
-                self.t2.push_back(&mut self.links, id.get());
-                self.state[id.index()].0 = T2;
+                self.t1.unlink(&mut self.entries.links, id.get());
+                self.t2.push_back(&mut self.entries.links, id.get());
+                self.entries.state[id.index()].0 = T2;
             }
-            Some(T2) => self.t2.move_to_back(&mut self.links, id.get()),
+            Some(T2) => self.t2.move_to_back(&mut self.entries.links, id.get()),
             _ => debug_assert!(false, "on_access: {id:?} is not resident"),
         }
     }
@@ -228,12 +217,9 @@ impl Policy for Arc {
 
     fn on_remove(&mut self, id: EntryId) {
         let evicted = self.named.take() == Some(id);
-        let (place, hash) = match self.state.get(id.index()) {
-            Some(&(place, hash)) if place != VACANT => (place, hash),
-            _ => {
-                debug_assert!(false, "on_remove: {id:?} is not resident");
-                return;
-            }
+        let Some((place, hash)) = self.entries.resident(id) else {
+            debug_assert!(false, "on_remove: {id:?} is not resident");
+            return;
         };
         if evicted {
             let step = self.step(self.lengths());
@@ -251,8 +237,8 @@ impl Policy for Arc {
         } else {
             &mut self.t2
         };
-        list.unlink(&mut self.links, id.get());
-        self.state[id.index()].0 = VACANT;
+        list.unlink(&mut self.entries.links, id.get());
+        self.entries.state[id.index()].0 = VACANT;
     }
 
     fn victim(&mut self) -> Option<EntryId> {
@@ -279,8 +265,7 @@ impl Policy for Arc {
     }
 
     fn clear(&mut self) {
-        self.links.clear();
-        self.state.clear();
+        self.entries.clear();
         self.t1 = List::EMPTY;
         self.t2 = List::EMPTY;
         self.ghosts.clear();
@@ -290,14 +275,14 @@ impl Policy for Arc {
     }
 
     fn validate(&self) -> Result<(), InvariantViolation> {
-        let state = &self.state;
+        let state = &self.entries.state;
         let in_t1 = self
             .t1
-            .validate(&self.links, "T1", |i| state[i as usize].0 == T1)?;
+            .validate(&self.entries.links, "T1", |i| state[i as usize].0 == T1)?;
         let in_t2 = self
             .t2
-            .validate(&self.links, "T2", |i| state[i as usize].0 == T2)?;
-        let resident = state.iter().filter(|s| s.0 != VACANT).count();
+            .validate(&self.entries.links, "T2", |i| state[i as usize].0 == T2)?;
+        let resident = self.entries.count_resident();
         ensure!(
             in_t1 + in_t2 == resident,
             "{resident} resident entries, {in_t1} in T1 and {in_t2} in T2"
@@ -343,7 +328,7 @@ mod tests {
         arc.on_miss(11); // B1 hit: p = min(0 + max(0 / 1, 1), 2) = 1
         assert_eq!(arc.p, 1.0);
         arc.on_insert(id(1), 11);
-        assert_eq!(arc.state[1].0, T2);
+        assert_eq!(arc.entries.state[1].0, T2);
         assert_eq!(arc.validate(), Ok(()));
     }
 }

@@ -17,7 +17,8 @@
 //! Eviction order ([`Policy::iter`]): the unreferenced entries from the hand on, then the
 //! referenced ones from the hand on (the sweep clears those and comes back to them).
 
-use super::list::{self, Link, List};
+use super::entries::Entries;
+use super::list::List;
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 
 /// A node's state.
@@ -42,17 +43,16 @@ const REFERENCED: u8 = 2;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
-    /// Links by entry id; the circle in hand order.
-    links: Vec<Link>,
-    /// `VACANT`, `CLEAR` or `REFERENCED` by entry id. Invariant: not `VACANT` iff on `circle`.
-    state: Vec<u8>,
+    /// By entry id: links (the circle in hand order) and `VACANT`, `CLEAR` or `REFERENCED`.
+    /// Invariant: not `VACANT` iff on `circle`.
+    entries: Entries<u8>,
     /// Resident ids, the hand's position at the front.
     circle: List,
 }
 
 impl Clock {
     fn is_resident(&self, id: EntryId) -> bool {
-        self.state.get(id.index()).is_some_and(|&s| s != VACANT)
+        self.entries.resident(id).is_some()
     }
 }
 
@@ -64,13 +64,7 @@ impl Policy for Clock {
     }
 
     fn set_capacity(&mut self, capacity: usize) {
-        let wanted = capacity.min(EntryId::MAX_INDEX + 1);
-        let _ = self
-            .links
-            .try_reserve(wanted.saturating_sub(self.links.len()));
-        let _ = self
-            .state
-            .try_reserve(wanted.saturating_sub(self.state.len()));
+        self.entries.reserve(capacity);
     }
 
     fn len(&self) -> usize {
@@ -78,22 +72,18 @@ impl Policy for Clock {
     }
 
     fn on_insert(&mut self, id: EntryId, _hash: u64) {
-        let i = id.index();
-        if i >= self.state.len() {
-            list::grow(&mut self.links, i, Link::UNLINKED);
-            list::grow(&mut self.state, i, VACANT);
-        } else if self.state[i] != VACANT {
-            debug_assert!(false, "on_insert: {id:?} is already resident");
+        if !self.entries.make_room(id) {
             return;
         }
-        self.state[i] = CLEAR;
-        self.circle.push_back(&mut self.links, id.get());
+        let i = id.index();
+        self.entries.state[i] = CLEAR;
+        self.circle.push_back(&mut self.entries.links, id.get());
     }
 
     fn on_access(&mut self, id: EntryId, _hash: u64) {
         debug_assert!(self.is_resident(id), "on_access: {id:?} is not resident");
         if self.is_resident(id) {
-            self.state[id.index()] = REFERENCED;
+            self.entries.state[id.index()] = REFERENCED;
         }
     }
 
@@ -102,26 +92,26 @@ impl Policy for Clock {
             debug_assert!(false, "on_remove: {id:?} is not resident");
             return;
         }
-        self.circle.unlink(&mut self.links, id.get());
-        self.state[id.index()] = VACANT;
+        self.circle.unlink(&mut self.entries.links, id.get());
+        self.entries.state[id.index()] = VACANT;
     }
 
     /// Sweeps the hand past referenced entries, clearing their bits, to the first clear one.
     fn victim(&mut self) -> Option<EntryId> {
         loop {
             let front = self.circle.front()?;
-            if self.state[front as usize] == CLEAR {
+            if self.entries.state[front as usize] == CLEAR {
                 return Some(EntryId::new(front));
             }
-            self.state[front as usize] = CLEAR;
-            self.circle.move_to_back(&mut self.links, front);
+            self.entries.state[front as usize] = CLEAR;
+            self.circle.move_to_back(&mut self.entries.links, front);
         }
     }
 
     fn iter(&self) -> Self::Iter<'_> {
-        let order = self.circle.iter(&self.links);
+        let order = self.circle.iter(&self.entries.links);
         let (clear, referenced): (Vec<u32>, Vec<u32>) =
-            order.partition(|&i| self.state[i as usize] == CLEAR);
+            order.partition(|&i| self.entries.state[i as usize] == CLEAR);
         let all: Vec<EntryId> = clear
             .into_iter()
             .chain(referenced)
@@ -131,16 +121,15 @@ impl Policy for Clock {
     }
 
     fn clear(&mut self) {
-        self.links.clear();
-        self.state.clear();
+        self.entries.clear();
         self.circle = List::EMPTY;
     }
 
     fn validate(&self) -> Result<(), InvariantViolation> {
-        let on = self
-            .circle
-            .validate(&self.links, "circle", |i| self.state[i as usize] != VACANT)?;
-        let resident = self.state.iter().filter(|&&s| s != VACANT).count();
+        let on = self.circle.validate(&self.entries.links, "circle", |i| {
+            self.entries.state[i as usize] != VACANT
+        })?;
+        let resident = self.entries.count_resident();
         ensure!(
             on == resident,
             "{resident} resident entries, {on} on the circle"

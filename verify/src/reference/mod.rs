@@ -47,6 +47,7 @@
 
 mod arc;
 mod clock;
+mod entries;
 mod ghost;
 mod hash_index;
 mod lirs;

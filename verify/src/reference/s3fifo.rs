@@ -31,8 +31,9 @@
 //! Eviction order ([`Policy::iter`]): computed by running the evictions on a copy of the
 //! queues, O(n).
 
+use super::entries::{Entries, Vacancy};
 use super::ghost::Ghosts;
-use super::list::{self, Link, List};
+use super::list::List;
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 use std::collections::VecDeque;
 
@@ -63,11 +64,10 @@ const MOVE_TO_MAIN: u8 = 2;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct S3Fifo {
-    /// Links by entry id; S and M are threaded through it.
-    links: Vec<Link>,
-    /// Per entry id: `VACANT`, `SMALL` or `MAIN`, the hit count (at most `MAX_FREQ`) and the
-    /// key hash. Invariant: `SMALL` iff on `small`, `MAIN` iff on `main`.
-    state: Vec<Slot>,
+    /// By entry id: links (S and M are threaded through them), and `VACANT`, `SMALL` or
+    /// `MAIN` with the hit count (at most `MAX_FREQ`) and the key hash. Invariant: `SMALL` iff
+    /// on `small`, `MAIN` iff on `main`.
+    entries: Entries<Slot>,
     small: List,
     main: List,
     /// Keys of entries evicted from S. Invariant: at most `ghost_size`.
@@ -91,17 +91,20 @@ struct Slot {
     hash: u64,
 }
 
-impl Slot {
+impl Vacancy for Slot {
     const VACANT: Slot = Slot {
         place: VACANT,
         freq: 0,
         hash: 0,
     };
+    fn is_vacant(&self) -> bool {
+        self.place == VACANT
+    }
 }
 
 impl S3Fifo {
     fn slot(&self, id: EntryId) -> Slot {
-        self.state.get(id.index()).copied().unwrap_or(Slot::VACANT)
+        self.entries.resident(id).unwrap_or(Slot::VACANT)
     }
 
     /// The queue a fresh eviction starts on, with `small` and `main` entries.
@@ -114,14 +117,14 @@ impl S3Fifo {
     }
 
     fn put(&mut self, id: u32, place: u8) {
-        self.state[id as usize].place = place;
-        self.state[id as usize].freq = 0;
+        self.entries.state[id as usize].place = place;
+        self.entries.state[id as usize].freq = 0;
         let list = if place == SMALL {
             &mut self.small
         } else {
             &mut self.main
         };
-        list.push_back(&mut self.links, id);
+        list.push_back(&mut self.entries.links, id);
     }
 }
 
@@ -139,13 +142,7 @@ impl Policy for S3Fifo {
         while self.ghost.len() > self.ghost_size {
             self.ghost.pop_front(0);
         }
-        let wanted = capacity.min(EntryId::MAX_INDEX + 1);
-        let _ = self
-            .links
-            .try_reserve(wanted.saturating_sub(self.links.len()));
-        let _ = self
-            .state
-            .try_reserve(wanted.saturating_sub(self.state.len()));
+        self.entries.reserve(capacity);
         self.ghost.reserve(self.ghost_size + 1);
         self.named = None;
     }
@@ -156,15 +153,11 @@ impl Policy for S3Fifo {
 
     fn on_insert(&mut self, id: EntryId, hash: u64) {
         self.named = None;
-        let i = id.index();
-        if i >= self.state.len() {
-            list::grow(&mut self.links, i, Link::UNLINKED);
-            list::grow(&mut self.state, i, Slot::VACANT);
-        } else if self.state[i].place != VACANT {
-            debug_assert!(false, "on_insert: {id:?} is already resident");
+        if !self.entries.make_room(id) {
             return;
         }
-        self.state[i].hash = hash;
+        let i = id.index();
+        self.entries.state[i].hash = hash;
         let remembered = match self.ghost_hit.take() {
             Some((looked_up, remembered)) if looked_up == hash => remembered,
             _ => self.ghost.remove(hash).is_some(),
@@ -180,7 +173,7 @@ impl Policy for S3Fifo {
     fn on_access(&mut self, id: EntryId, _hash: u64) {
         self.named = None;
         self.ghost_hit = None;
-        match self.state.get_mut(id.index()) {
+        match self.entries.state.get_mut(id.index()) {
             Some(slot) if slot.place != VACANT => slot.freq = (slot.freq + 1).min(MAX_FREQ),
             _ => debug_assert!(false, "on_access: {id:?} is not resident"),
         }
@@ -196,7 +189,7 @@ impl Policy for S3Fifo {
         let slot = self.slot(id);
         match slot.place {
             SMALL => {
-                self.small.unlink(&mut self.links, id.get());
+                self.small.unlink(&mut self.entries.links, id.get());
                 if evicted && self.ghost_size > 0 {
                     while self.ghost.len() >= self.ghost_size {
                         self.ghost.pop_front(0);
@@ -204,14 +197,14 @@ impl Policy for S3Fifo {
                     self.ghost.push_back(0, slot.hash);
                 }
             }
-            MAIN => self.main.unlink(&mut self.links, id.get()),
+            MAIN => self.main.unlink(&mut self.entries.links, id.get()),
             _ => {
                 debug_assert!(false, "on_remove: {id:?} is not resident");
                 return;
             }
         }
         self.has_evicted |= evicted;
-        self.state[id.index()].place = VACANT;
+        self.entries.state[id.index()].place = VACANT;
     }
 
     /// Runs the eviction in progress (or a fresh one) up to its victim.
@@ -226,29 +219,29 @@ impl Policy for S3Fifo {
                     queue = MAIN; // everything moved to M: the eviction goes on there
                     continue;
                 };
-                if self.state[front as usize].freq < MOVE_TO_MAIN {
+                if self.entries.state[front as usize].freq < MOVE_TO_MAIN {
                     self.named = Some((SMALL, EntryId::new(front)));
                     return Some(EntryId::new(front));
                 }
-                self.small.unlink(&mut self.links, front);
+                self.small.unlink(&mut self.entries.links, front);
                 self.put(front, MAIN);
             } else {
                 let front = self.main.front()?;
-                let freq = self.state[front as usize].freq;
+                let freq = self.entries.state[front as usize].freq;
                 if freq == 0 {
                     self.named = Some((MAIN, EntryId::new(front)));
                     return Some(EntryId::new(front));
                 }
-                self.state[front as usize].freq = freq - 1;
-                self.main.move_to_back(&mut self.links, front);
+                self.entries.state[front as usize].freq = freq - 1;
+                self.main.move_to_back(&mut self.entries.links, front);
             }
         }
     }
 
     fn iter(&self) -> Self::Iter<'_> {
         let queue = |list: &List| -> VecDeque<(u32, u8)> {
-            list.iter(&self.links)
-                .map(|i| (i, self.state[i as usize].freq))
+            list.iter(&self.entries.links)
+                .map(|i| (i, self.entries.state[i as usize].freq))
                 .collect()
         };
         let (mut small, mut main) = (queue(&self.small), queue(&self.main));
@@ -279,8 +272,7 @@ impl Policy for S3Fifo {
     }
 
     fn clear(&mut self) {
-        self.links.clear();
-        self.state.clear();
+        self.entries.clear();
         self.small = List::EMPTY;
         self.main = List::EMPTY;
         self.ghost.clear();
@@ -290,14 +282,14 @@ impl Policy for S3Fifo {
     }
 
     fn validate(&self) -> Result<(), InvariantViolation> {
-        let state = &self.state;
-        let in_small = self
-            .small
-            .validate(&self.links, "S", |i| state[i as usize].place == SMALL)?;
-        let in_main = self
-            .main
-            .validate(&self.links, "M", |i| state[i as usize].place == MAIN)?;
-        let resident = state.iter().filter(|s| s.place != VACANT).count();
+        let state = &self.entries.state;
+        let in_small = self.small.validate(&self.entries.links, "S", |i| {
+            state[i as usize].place == SMALL
+        })?;
+        let in_main = self.main.validate(&self.entries.links, "M", |i| {
+            state[i as usize].place == MAIN
+        })?;
+        let resident = self.entries.count_resident();
         ensure!(
             in_small + in_main == resident,
             "{resident} resident entries, {in_small} in S and {in_main} in M"

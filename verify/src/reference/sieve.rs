@@ -18,7 +18,8 @@
 //! Eviction order ([`Policy::iter`]): from the hand round the circle (to the newest, then from
 //! the oldest), the unvisited entries, then the visited ones.
 
-use super::list::{self, Link, List, NIL};
+use super::entries::Entries;
+use super::list::{self, List, NIL};
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 
 const VACANT: u8 = 0;
@@ -42,10 +43,9 @@ const VISITED: u8 = 2;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Sieve {
-    /// Links by entry id: the queue, oldest first.
-    links: Vec<Link>,
-    /// `VACANT`, `UNVISITED` or `VISITED` by entry id. Invariant: not `VACANT` iff queued.
-    state: Vec<u8>,
+    /// By entry id: links (the queue, oldest first) and `VACANT`, `UNVISITED` or `VISITED`.
+    /// Invariant: not `VACANT` iff queued.
+    entries: Entries<u8>,
     queue: List,
     /// Where the next sweep starts; `NIL` for the front. Invariant: `NIL` or a queued id.
     hand: u32,
@@ -54,8 +54,7 @@ pub struct Sieve {
 impl Default for Sieve {
     fn default() -> Self {
         Sieve {
-            links: Vec::new(),
-            state: Vec::new(),
+            entries: Entries::default(),
             queue: List::EMPTY,
             hand: NIL,
         }
@@ -64,12 +63,12 @@ impl Default for Sieve {
 
 impl Sieve {
     fn is_resident(&self, id: EntryId) -> bool {
-        self.state.get(id.index()).is_some_and(|&s| s != VACANT)
+        self.entries.resident(id).is_some()
     }
 
     /// The node after `i` round the circle: towards the newest, then the oldest.
     fn after(&self, i: u32) -> Option<u32> {
-        list::next_of(&self.links, i).or_else(|| self.queue.front())
+        list::next_of(&self.entries.links, i).or_else(|| self.queue.front())
     }
 }
 
@@ -81,13 +80,7 @@ impl Policy for Sieve {
     }
 
     fn set_capacity(&mut self, capacity: usize) {
-        let wanted = capacity.min(EntryId::MAX_INDEX + 1);
-        let _ = self
-            .links
-            .try_reserve(wanted.saturating_sub(self.links.len()));
-        let _ = self
-            .state
-            .try_reserve(wanted.saturating_sub(self.state.len()));
+        self.entries.reserve(capacity);
     }
 
     fn len(&self) -> usize {
@@ -95,22 +88,18 @@ impl Policy for Sieve {
     }
 
     fn on_insert(&mut self, id: EntryId, _hash: u64) {
-        let i = id.index();
-        if i >= self.state.len() {
-            list::grow(&mut self.links, i, Link::UNLINKED);
-            list::grow(&mut self.state, i, VACANT);
-        } else if self.state[i] != VACANT {
-            debug_assert!(false, "on_insert: {id:?} is already resident");
+        if !self.entries.make_room(id) {
             return;
         }
-        self.state[i] = UNVISITED;
-        self.queue.push_back(&mut self.links, id.get());
+        let i = id.index();
+        self.entries.state[i] = UNVISITED;
+        self.queue.push_back(&mut self.entries.links, id.get());
     }
 
     fn on_access(&mut self, id: EntryId, _hash: u64) {
         debug_assert!(self.is_resident(id), "on_access: {id:?} is not resident");
         if self.is_resident(id) {
-            self.state[id.index()] = VISITED;
+            self.entries.state[id.index()] = VISITED;
         }
     }
 
@@ -122,10 +111,10 @@ impl Policy for Sieve {
             return;
         }
         if self.hand == id.get() {
-            self.hand = list::next_of(&self.links, self.hand).unwrap_or(NIL);
+            self.hand = list::next_of(&self.entries.links, self.hand).unwrap_or(NIL);
         }
-        self.queue.unlink(&mut self.links, id.get());
-        self.state[id.index()] = VACANT;
+        self.queue.unlink(&mut self.entries.links, id.get());
+        self.entries.state[id.index()] = VACANT;
     }
 
     /// Moves the hand to the first unvisited entry, clearing the visited bits it passes.
@@ -134,8 +123,8 @@ impl Policy for Sieve {
             NIL => self.queue.front()?,
             hand => hand,
         };
-        while self.state[at as usize] == VISITED {
-            self.state[at as usize] = UNVISITED;
+        while self.entries.state[at as usize] == VISITED {
+            self.entries.state[at as usize] = UNVISITED;
             at = self.after(at)?;
         }
         self.hand = at;
@@ -157,7 +146,7 @@ impl Policy for Sieve {
         }
         let (unvisited, visited): (Vec<u32>, Vec<u32>) = round
             .into_iter()
-            .partition(|&i| self.state[i as usize] == UNVISITED);
+            .partition(|&i| self.entries.state[i as usize] == UNVISITED);
         let all: Vec<EntryId> = unvisited
             .into_iter()
             .chain(visited)
@@ -167,17 +156,16 @@ impl Policy for Sieve {
     }
 
     fn clear(&mut self) {
-        self.links.clear();
-        self.state.clear();
+        self.entries.clear();
         self.queue = List::EMPTY;
         self.hand = NIL;
     }
 
     fn validate(&self) -> Result<(), InvariantViolation> {
-        let on = self
-            .queue
-            .validate(&self.links, "queue", |i| self.state[i as usize] != VACANT)?;
-        let resident = self.state.iter().filter(|&&s| s != VACANT).count();
+        let on = self.queue.validate(&self.entries.links, "queue", |i| {
+            self.entries.state[i as usize] != VACANT
+        })?;
+        let resident = self.entries.count_resident();
         ensure!(on == resident, "{resident} resident entries, {on} queued");
         ensure!(
             self.hand == NIL || self.is_resident(EntryId::new(self.hand)),

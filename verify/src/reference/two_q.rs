@@ -25,8 +25,9 @@
 //! Eviction order ([`Policy::iter`]): repeated evictions take `A1in`'s oldest while it holds
 //! more than `Kin` (or `Am` is empty), then `Am` from its least recently used.
 
+use super::entries::Entries;
 use super::ghost::Ghosts;
-use super::list::{self, Link, List};
+use super::list::List;
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 
 const VACANT: u8 = 0;
@@ -53,11 +54,9 @@ const MAIN: u8 = 2;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct TwoQ {
-    /// Links by entry id; `A1in` and `Am` are threaded through it.
-    links: Vec<Link>,
-    /// Per entry id: `VACANT`, `IN` or `MAIN`, and the key hash. Invariant: `IN` iff on
-    /// `a1in`, `MAIN` iff on `am`.
-    state: Vec<(u8, u64)>,
+    /// By entry id: links (`A1in` and `Am` are threaded through them), and `VACANT`, `IN` or
+    /// `MAIN` with the key hash. Invariant: `IN` iff on `a1in`, `MAIN` iff on `am`.
+    entries: Entries<(u8, u64)>,
     a1in: List,
     am: List,
     /// Keys of entries evicted from `A1in`, oldest first. Invariant: at most `kout`.
@@ -73,7 +72,7 @@ pub struct TwoQ {
 
 impl TwoQ {
     fn place(&self, id: EntryId) -> u8 {
-        self.state.get(id.index()).map_or(VACANT, |s| s.0)
+        self.entries.resident(id).map_or(VACANT, |s| s.0)
     }
 
     /// Whether the next eviction takes `A1in`'s oldest (else `Am`'s LRU), with `a1in` and `am`
@@ -93,13 +92,7 @@ impl Policy for TwoQ {
     fn set_capacity(&mut self, capacity: usize) {
         self.kin = (capacity as f64 * 0.25) as usize;
         self.kout = (capacity as f64 * 0.5) as usize;
-        let wanted = capacity.min(EntryId::MAX_INDEX + 1);
-        let _ = self
-            .links
-            .try_reserve(wanted.saturating_sub(self.links.len()));
-        let _ = self
-            .state
-            .try_reserve(wanted.saturating_sub(self.state.len()));
+        self.entries.reserve(capacity);
         while self.a1out.len() > self.kout {
             self.a1out.pop_front(0);
         }
@@ -113,24 +106,20 @@ impl Policy for TwoQ {
 
     fn on_insert(&mut self, id: EntryId, hash: u64) {
         self.named = None;
-        let i = id.index();
-        if i >= self.state.len() {
-            list::grow(&mut self.links, i, Link::UNLINKED);
-            list::grow(&mut self.state, i, (VACANT, 0));
-        } else if self.state[i].0 != VACANT {
-            debug_assert!(false, "on_insert: {id:?} is already resident");
+        if !self.entries.make_room(id) {
             return;
         }
+        let i = id.index();
         let remembered = match self.ghost_hit.take() {
             Some((looked_up, remembered)) if looked_up == hash => remembered,
             _ => self.a1out.remove(hash).is_some(),
         };
         if remembered {
-            self.state[i] = (MAIN, hash);
-            self.am.push_back(&mut self.links, id.get());
+            self.entries.state[i] = (MAIN, hash);
+            self.am.push_back(&mut self.entries.links, id.get());
         } else {
-            self.state[i] = (IN, hash);
-            self.a1in.push_back(&mut self.links, id.get());
+            self.entries.state[i] = (IN, hash);
+            self.a1in.push_back(&mut self.entries.links, id.get());
         }
     }
 
@@ -139,7 +128,7 @@ impl Policy for TwoQ {
         self.named = None;
         self.ghost_hit = None;
         match self.place(id) {
-            MAIN => self.am.move_to_back(&mut self.links, id.get()),
+            MAIN => self.am.move_to_back(&mut self.entries.links, id.get()),
             IN => {}
             _ => debug_assert!(false, "on_access: {id:?} is not resident"),
         }
@@ -152,15 +141,12 @@ impl Policy for TwoQ {
 
     fn on_remove(&mut self, id: EntryId) {
         let evicted = self.named.take() == Some(id);
-        let (place, hash) = match self.state.get(id.index()) {
-            Some(&(place, hash)) if place != VACANT => (place, hash),
-            _ => {
-                debug_assert!(false, "on_remove: {id:?} is not resident");
-                return;
-            }
+        let Some((place, hash)) = self.entries.resident(id) else {
+            debug_assert!(false, "on_remove: {id:?} is not resident");
+            return;
         };
         if place == IN {
-            self.a1in.unlink(&mut self.links, id.get());
+            self.a1in.unlink(&mut self.entries.links, id.get());
             if evicted && self.kout > 0 {
                 while self.a1out.len_of(0) >= self.kout {
                     self.a1out.pop_front(0);
@@ -168,9 +154,9 @@ impl Policy for TwoQ {
                 self.a1out.push_back(0, hash);
             }
         } else {
-            self.am.unlink(&mut self.links, id.get());
+            self.am.unlink(&mut self.entries.links, id.get());
         }
-        self.state[id.index()].0 = VACANT;
+        self.entries.state[id.index()].0 = VACANT;
     }
 
     fn victim(&mut self) -> Option<EntryId> {
@@ -185,7 +171,10 @@ impl Policy for TwoQ {
     }
 
     fn iter(&self) -> Self::Iter<'_> {
-        let (mut a1in, mut am) = (self.a1in.iter(&self.links), self.am.iter(&self.links));
+        let (mut a1in, mut am) = (
+            self.a1in.iter(&self.entries.links),
+            self.am.iter(&self.entries.links),
+        );
         let (mut left_in, mut left_main) = (self.a1in.len(), self.am.len());
         let mut order = Vec::with_capacity(left_in + left_main);
         while left_in + left_main > 0 {
@@ -202,8 +191,7 @@ impl Policy for TwoQ {
     }
 
     fn clear(&mut self) {
-        self.links.clear();
-        self.state.clear();
+        self.entries.clear();
         self.a1in = List::EMPTY;
         self.am = List::EMPTY;
         self.a1out.clear();
@@ -212,14 +200,14 @@ impl Policy for TwoQ {
     }
 
     fn validate(&self) -> Result<(), InvariantViolation> {
-        let state = &self.state;
+        let state = &self.entries.state;
         let on_in = self
             .a1in
-            .validate(&self.links, "A1in", |i| state[i as usize].0 == IN)?;
+            .validate(&self.entries.links, "A1in", |i| state[i as usize].0 == IN)?;
         let on_main = self
             .am
-            .validate(&self.links, "Am", |i| state[i as usize].0 == MAIN)?;
-        let resident = state.iter().filter(|s| s.0 != VACANT).count();
+            .validate(&self.entries.links, "Am", |i| state[i as usize].0 == MAIN)?;
+        let resident = self.entries.count_resident();
         ensure!(
             on_in + on_main == resident,
             "{resident} resident entries, {on_in} in A1in and {on_main} in Am"

@@ -368,6 +368,17 @@ pub fn replay_custom<P: clientcache::Policy>(
     let start = Instant::now();
     let room = capacity.min(prepared.unique_keys());
     let hits = driver::replay_policy(policy, &prepared.dense, room, &mut |_| {});
+    custom_result(prepared, capacity, label, hits, start)
+}
+
+/// The result of a custom replay that started at `start`.
+fn custom_result(
+    prepared: &Prepared,
+    capacity: usize,
+    label: &'static str,
+    hits: u64,
+    start: Instant,
+) -> RunResult {
     RunResult {
         trace: prepared.trace.name.clone(),
         capacity,
@@ -394,14 +405,7 @@ pub fn replay_custom_cache<P: clientcache::Policy + Default + Send + Sync>(
     let room = capacity.min(prepared.unique_keys());
     let hits =
         driver::replay_cache::<P>(&prepared.trace.keys, room, &prepared.hasher, &mut |_| {})?;
-    Ok(RunResult {
-        trace: prepared.trace.name.clone(),
-        capacity,
-        policy: SimPolicy::Custom(label),
-        requests: prepared.trace.len() as u64,
-        hits,
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(custom_result(prepared, capacity, label, hits, start))
 }
 
 /// Exact LRU's results at every one of `capacities` from one pass over `prepared`
