@@ -192,7 +192,10 @@ Examples:
   sim --trace ../shared/traces/arc/OLTP.lis.zst --capacity 1000,2000 --policy lru,opt,moka
   sim --workload zipf:s=0.9,n=50000,requests=2000000 --capacity 1000,5000 --json
   sim --standard
-  sim --standard --policy tinylfu,lru,moka,quick_cache,opt --markdown --margin-over lru,moka";
+  sim --standard --policy tinylfu,lru,moka,quick_cache,opt --markdown --margin-over lru,moka
+  sim --trace ../shared/traces/arc/OLTP.lis.zst --capacity 100,1000,10000,100000 --mrc
+  sim --trace w.oracleGeneral.zst --capacity 1000 --policy arc,lirs,s3fifo,cache-s3fifo
+  sim --trace requests.csv --format csv --csv-column 2 --csv-header --capacity 500";
 
 /// Where the requests come from, and which policies replay them.
 #[derive(Args, Debug)]

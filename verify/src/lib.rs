@@ -17,7 +17,7 @@
 //!   synthetic ones, [`sim`] replays them through our policies (directly and through
 //!   `Cache`), Bélády's optimum ([`opt`]) and the peers, [`plot`] draws hit ratio against
 //!   capacity, and [`conformance`] runs scripted ops so other implementations can be compared
-//!   line by line; [`reference`] holds the field's policies (ARC, LIRS, 2Q, CLOCK, SIEVE,
+//!   line by line; [`mod@reference`] holds the field's policies (ARC, LIRS, 2Q, CLOCK, SIEVE,
 //!   S3-FIFO) written against the policy API as a third-party crate would be; [`policies`]
 //!   lists ours and those once for all of them, and [`harness`] takes the commands from their
 //!   options to their output;

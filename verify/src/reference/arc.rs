@@ -16,8 +16,8 @@
 //!
 //! # Implementation
 //!
-//! T1 and T2 are [`List`]s over a link table by entry id, B1 and B2 the two lists of a
-//! [`Ghosts`] of key hashes. A lookup that misses ([`Policy::on_miss`]) finds the key in B1 or
+//! T1 and T2 are `List`s over a link table by entry id, B1 and B2 the two lists of a
+//! `Ghosts` of key hashes. A lookup that misses ([`Policy::on_miss`]) finds the key in B1 or
 //! B2, adapts `p` and forgets the ghost; the eviction and the insert that follow then take the
 //! ghost-hit branches (an insert of a ghost key without a lookup adapts `p` then). Removing
 //! the entry [`Policy::victim`] just named is its eviction, with the ghost bookkeeping above;
@@ -34,7 +34,7 @@ use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 const VACANT: u8 = 0;
 const T1: u8 = 1;
 const T2: u8 = 2;
-/// Ghost list indices in [`Ghosts`].
+/// Ghost list indices in `Ghosts`.
 const B1: usize = 0;
 const B2: usize = 1;
 

@@ -8,7 +8,7 @@
 //!
 //! # Implementation
 //!
-//! The circle is a [`List`] in hand order: the front is where the hand points, the back is
+//! The circle is a `List` in hand order: the front is where the hand points, the back is
 //! just behind it, where insertions go. Passing a referenced entry clears its bit and moves it
 //! to the back, which is what the hand moving past it means. [`Policy::victim`] does that
 //! sweeping (bookkeeping the contract allows: it never changes residency nor the order below)

@@ -27,7 +27,7 @@
 //! Blocks live in slots of a table (resident or not); an entry id names its block through
 //! `slot_of`, a non-resident block is found by its key hash through a hash map. S, Q and NH
 //! (the non-resident blocks in S, in the order they left, so the oldest can be dropped when S
-//! is too long) are [`List`]s: S over one link plane, Q and NH over a second (a block is on
+//! is too long) are `List`s: S over one link plane, Q and NH over a second (a block is on
 //! one of them at most: Q if resident, NH if not). Every event is O(1) amortised: pruning
 //! removes each block from S once.
 //!

@@ -45,16 +45,16 @@
 //! Every size rounds down as libCacheSim's does; each module says what happens at capacities
 //! too small for a share to be non-empty.
 
-mod arc;
-mod clock;
+pub mod arc;
+pub mod clock;
 mod entries;
 mod ghost;
 mod hash_index;
-mod lirs;
+pub mod lirs;
 mod list;
-mod s3fifo;
-mod sieve;
-mod two_q;
+pub mod s3fifo;
+pub mod sieve;
+pub mod two_q;
 
 pub use arc::Arc;
 pub use clock::Clock;

@@ -18,7 +18,7 @@
 //!
 //! # Implementation
 //!
-//! S and M are [`List`]s over one link table by entry id, G a [`Ghosts`] of key hashes.
+//! S and M are `List`s over one link table by entry id, G a `Ghosts` of key hashes.
 //! [`Policy::victim`] runs the eviction's moves (S to M, M's second chances) up to the victim
 //! and remembers which queue the eviction is working on, so that asking again, or removing
 //! the victim, carries on the same eviction: this is bookkeeping the contract allows, since

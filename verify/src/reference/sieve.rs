@@ -10,7 +10,7 @@
 //!
 //! # Implementation
 //!
-//! The queue is a [`List`] from oldest (front) to newest (back), and `hand` is the node the
+//! The queue is a `List` from oldest (front) to newest (back), and `hand` is the node the
 //! next sweep starts at (`NIL`: the front). [`Policy::victim`] moves the hand to the victim,
 //! clearing the bits it passes (bookkeeping the contract allows: residency and the order below
 //! stay as they were); O(1) amortised, each cleared bit having been set by one hit.

@@ -14,8 +14,8 @@
 //!
 //! # Implementation
 //!
-//! `A1in` and `Am` are [`List`]s over one link table indexed by entry id, `A1out` a
-//! [`Ghosts`] of key hashes. A lookup that misses ([`Policy::on_miss`]) takes the key out of
+//! `A1in` and `Am` are `List`s over one link table indexed by entry id, `A1out` a
+//! `Ghosts` of key hashes. A lookup that misses ([`Policy::on_miss`]) takes the key out of
 //! `A1out` if it is there, and the insert that follows puts it in `Am`; an insert of a
 //! remembered key without a lookup does the same. Removing the entry that [`Policy::victim`]
 //! just named is its eviction (an `A1in` entry's key goes to `A1out`); any other removal

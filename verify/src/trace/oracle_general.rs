@@ -4,7 +4,7 @@
 //! `.zst`-compressed.
 //!
 //! Keys only: the object id is the key, and the timestamp, size and next access are ignored
-//! (every object counts as size 1, as in every replay here). [`write`] produces the format, so
+//! (every object counts as size 1, as in every replay here). [`fn@write`] produces the format, so
 //! the harness can hand any trace to libCacheSim.
 
 use super::ParseError;

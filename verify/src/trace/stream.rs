@@ -176,7 +176,7 @@ pub(crate) fn records<const N: usize>(
 /// bytes: a binary trace of integer keys is not text (keys of four printable characters in
 /// every byte are not a trace anyone recorded) and does not start with a compressor's magic
 /// number (a compressed file without the matching extension).
-pub(crate) fn check_binary_head(head: &[u8], format: &str) -> Result<(), ParseError> {
+pub fn check_binary_head(head: &[u8], format: &str) -> Result<(), ParseError> {
     const MAGIC: [(&[u8], &str, &str); 3] = [
         (&[0x1F, 0x8B], "gzip", ".gz"),
         (&[0xFD, b'7', b'z', b'X', b'Z', 0], "xz", ".xz"),
