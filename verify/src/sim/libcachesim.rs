@@ -178,7 +178,9 @@ pub fn compare(
     for (path, capacities) in points {
         let loaded = trace::load(&traces_dir.join(path), None).map_err(|e| e.to_string())?;
         let name = loaded.trace.name.clone();
-        let theirs = runner.hits(&name, &loaded.trace.keys, capacities, policies)?;
+        let keys: Vec<u64> = loaded.trace.requests().collect();
+        let theirs = runner.hits(&name, &keys, capacities, policies)?;
+        drop(keys);
         let prepared = Prepared::new(loaded.trace, loaded.decode_time.as_secs_f64());
         let results = super::run_all(&prepared, &ours, capacities, jobs)?;
         eprintln!("{name}: compared at {capacities:?}");

@@ -153,17 +153,19 @@ impl std::str::FromStr for SimPolicy {
     }
 }
 
-/// A trace ready to replay: decoded, and renamed to dense ids.
+/// A trace ready to replay: its requests as dense ids, each id's key hash and key.
 #[derive(Debug)]
 pub struct Prepared {
-    /// The trace.
-    pub trace: Trace,
-    /// The dense renaming: what the direct replays and the optimum index by, and the number of
-    /// distinct keys.
+    /// The trace's name.
+    pub name: String,
+    /// The requests as dense ids (moved from the decoded [`Trace`], not copied) and each id's
+    /// hash: what the direct replays and the optimum index by.
     pub dense: DenseTrace,
+    /// The distinct keys, by id: what `Cache` and the peers are given, request by request.
+    pub distinct: Vec<u64>,
     /// Seconds spent reading, decompressing and decoding (or generating) the trace.
     pub decode_seconds: f64,
-    /// Seconds spent on the dense renaming.
+    /// Seconds spent hashing the distinct keys.
     pub dense_seconds: f64,
     /// The key hasher every replay uses: for `Cache`, for the hashes our policies are told
     /// when driven directly, and for the peers that take one (moka, quick_cache).
@@ -184,14 +186,25 @@ impl Prepared {
     pub fn with_hash_seed(trace: Trace, decode_seconds: f64, seed: u64) -> Self {
         let start = Instant::now();
         let hasher = DefaultHashBuilder::with_seed(seed);
-        let dense = DenseTrace::with_hasher(&trace.keys, &hasher);
+        let Trace {
+            name,
+            ids,
+            distinct,
+        } = trace;
+        let dense = DenseTrace::from_ids(ids, &distinct, &hasher);
         Prepared {
-            trace,
+            name,
             dense,
+            distinct,
             decode_seconds,
             dense_seconds: start.elapsed().as_secs_f64(),
             hasher,
         }
+    }
+
+    /// The number of requests.
+    pub fn requests(&self) -> usize {
+        self.dense.ids.len()
     }
 
     /// The number of distinct keys.
@@ -236,7 +249,7 @@ pub fn run_one(
     capacity: usize,
     progress: &mut dyn FnMut(u64),
 ) -> Result<RunResult, String> {
-    let keys = &prepared.trace.keys;
+    let (ids, distinct) = (prepared.dense.ids.as_slice(), prepared.distinct.as_slice());
     if matches!(
         policy,
         SimPolicy::Direct(_)
@@ -268,13 +281,15 @@ pub fn run_one(
             progress,
         })?,
         SimPolicy::Cache(ours) => ours.visit(ThroughCache {
-            keys,
+            ids,
+            distinct,
             capacity: room,
             hasher: &prepared.hasher,
             progress,
         })?,
         SimPolicy::ReferenceCache(reference) => reference.visit(ThroughCache {
-            keys,
+            ids,
+            distinct,
             capacity: room,
             hasher: &prepared.hasher,
             progress,
@@ -283,9 +298,11 @@ pub fn run_one(
             let dense = &prepared.dense;
             opt::belady_hits_with_progress(&dense.ids, dense.unique(), room, progress)
         }
-        SimPolicy::Moka => peers::replay_moka(keys, room, &prepared.hasher, progress),
-        SimPolicy::QuickCache => peers::replay_quick_cache(keys, room, &prepared.hasher, progress),
-        SimPolicy::LruCrate => peers::replay_lru_crate(keys, room, progress),
+        SimPolicy::Moka => peers::replay_moka(ids, distinct, room, &prepared.hasher, progress),
+        SimPolicy::QuickCache => {
+            peers::replay_quick_cache(ids, distinct, room, &prepared.hasher, progress)
+        }
+        SimPolicy::LruCrate => peers::replay_lru_crate(ids, distinct, room, progress),
         SimPolicy::Custom(label) => {
             return Err(format!(
                 "{label} is a policy of one's own: replay it with sim::replay_custom or \
@@ -294,10 +311,10 @@ pub fn run_one(
         }
     };
     Ok(RunResult {
-        trace: prepared.trace.name.clone(),
+        trace: prepared.name.clone(),
         capacity,
         policy,
-        requests: keys.len() as u64,
+        requests: ids.len() as u64,
         hits,
         seconds: start.elapsed().as_secs_f64(),
     })
@@ -325,7 +342,8 @@ impl PolicyVisitor for Direct<'_> {
 
 /// [`driver::replay_cache`] for a policy type chosen at run time.
 struct ThroughCache<'a> {
-    keys: &'a [u64],
+    ids: &'a [u32],
+    distinct: &'a [u64],
     capacity: usize,
     hasher: &'a DefaultHashBuilder,
     progress: &'a mut dyn FnMut(u64),
@@ -335,7 +353,13 @@ impl PolicyVisitor for ThroughCache<'_> {
     type Output = Result<u64, String>;
 
     fn visit<P: clientcache::Policy + Default + Send + Sync + 'static>(self) -> Self::Output {
-        driver::replay_cache::<P>(self.keys, self.capacity, self.hasher, self.progress)
+        driver::replay_cache::<P>(
+            self.ids,
+            self.distinct,
+            self.capacity,
+            self.hasher,
+            self.progress,
+        )
     }
 }
 
@@ -380,10 +404,10 @@ fn custom_result(
     start: Instant,
 ) -> RunResult {
     RunResult {
-        trace: prepared.trace.name.clone(),
+        trace: prepared.name.clone(),
         capacity,
         policy: SimPolicy::Custom(label),
-        requests: prepared.trace.len() as u64,
+        requests: prepared.requests() as u64,
         hits,
         seconds: start.elapsed().as_secs_f64(),
     }
@@ -403,8 +427,13 @@ pub fn replay_custom_cache<P: clientcache::Policy + Default + Send + Sync>(
 ) -> Result<RunResult, String> {
     let start = Instant::now();
     let room = capacity.min(prepared.unique_keys());
-    let hits =
-        driver::replay_cache::<P>(&prepared.trace.keys, room, &prepared.hasher, &mut |_| {})?;
+    let hits = driver::replay_cache::<P>(
+        &prepared.dense.ids,
+        &prepared.distinct,
+        room,
+        &prepared.hasher,
+        &mut |_| {},
+    )?;
     Ok(custom_result(prepared, capacity, label, hits, start))
 }
 
@@ -421,10 +450,10 @@ pub fn lru_curve(prepared: &Prepared, capacities: &[usize]) -> Vec<RunResult> {
         .iter()
         .zip(hits)
         .map(|(&capacity, hits)| RunResult {
-            trace: prepared.trace.name.clone(),
+            trace: prepared.name.clone(),
             capacity,
             policy: SimPolicy::Direct(Ours::Lru),
-            requests: prepared.trace.len() as u64,
+            requests: prepared.requests() as u64,
             hits,
             seconds,
         })
@@ -452,14 +481,14 @@ pub fn run_all(
     // Slow replays first, so the pool does not end waiting on one of them.
     let mut order = tasks.clone();
     order.sort_by_key(|&(_, policy, _)| std::cmp::Reverse(policy.weight()));
-    let total = prepared.trace.len() as u64 * tasks.len() as u64;
+    let total = prepared.requests() as u64 * tasks.len() as u64;
     let bar = if total >= PROGRESS_THRESHOLD {
         let bar = ProgressBar::new(total);
         let style = ProgressStyle::with_template("{msg} [{bar:30}] {percent}% eta {eta}")
             .expect("a valid template")
             .progress_chars("=> ");
         bar.set_style(style);
-        bar.set_message(prepared.trace.name.clone());
+        bar.set_message(prepared.name.clone());
         bar
     } else {
         ProgressBar::hidden()

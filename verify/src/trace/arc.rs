@@ -14,10 +14,12 @@ const SYNTAX: &str = "expected `start count ignore ignore` with unsigned integer
 /// assert_eq!(keys, Ok(vec![7, 8, 9, 2]));
 /// ```
 pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
-    decode(reader).map_err(super::parse_only)
+    decode(reader)
+        .map(Keys::into_requests)
+        .map_err(super::parse_only)
 }
 
-pub(crate) fn decode(reader: impl BufRead) -> Result<Vec<u64>, DecodeError> {
+pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {
     let mut keys = Keys::default();
     stream::lines(reader, |line, text| {
         let mut fields = text
@@ -34,7 +36,7 @@ pub(crate) fn decode(reader: impl BufRead) -> Result<Vec<u64>, DecodeError> {
         let count = fields.next().and_then(parse_u64).ok_or_else(bad)?;
         keys.push_run(start, count, line)
     })?;
-    Ok(keys.finish())
+    Ok(keys)
 }
 
 #[cfg(test)]

@@ -16,15 +16,17 @@ use std::io::Read;
 /// assert_eq!(clientcache_verify::trace::cache2k::parse(&bytes[..]), Ok(vec![7, 0xFFFF_FFFF]));
 /// ```
 pub fn parse(reader: impl Read) -> Result<Vec<u64>, ParseError> {
-    decode(reader).map_err(super::parse_only)
+    decode(reader)
+        .map(Keys::into_requests)
+        .map_err(super::parse_only)
 }
 
-pub(crate) fn decode(reader: impl Read) -> Result<Vec<u64>, DecodeError> {
+pub(crate) fn decode(reader: impl Read) -> Result<Keys, DecodeError> {
     let mut keys = Keys::default();
     stream::records::<4>(reader, "cache2k", "big-endian 32-bit integers", |record| {
         keys.push(u64::from(u32::from_be_bytes(*record)), 0)
     })?;
-    Ok(keys.finish())
+    Ok(keys)
 }
 
 #[cfg(test)]

@@ -40,10 +40,12 @@ impl Default for CsvOptions {
 /// assert_eq!(csv::parse(rows, options), Ok(vec![0, 1, 0]));
 /// ```
 pub fn parse(reader: impl BufRead, options: CsvOptions) -> Result<Vec<u64>, ParseError> {
-    decode(reader, options).map_err(super::parse_only)
+    decode(reader, options)
+        .map(Keys::into_requests)
+        .map_err(super::parse_only)
 }
 
-pub(crate) fn decode(reader: impl BufRead, options: CsvOptions) -> Result<Vec<u64>, DecodeError> {
+pub(crate) fn decode(reader: impl BufRead, options: CsvOptions) -> Result<Keys, DecodeError> {
     if options.column == 0 {
         return Err(ParseError {
             line: 0,
@@ -77,7 +79,7 @@ pub(crate) fn decode(reader: impl BufRead, options: CsvOptions) -> Result<Vec<u6
             .unwrap_or(field);
         keys.push(interner.id(field), line)
     })?;
-    Ok(keys.finish())
+    Ok(keys)
 }
 
 #[cfg(test)]

@@ -15,10 +15,12 @@ use std::io::BufRead;
 /// assert_eq!(keys, Ok(vec![0, 1, 0, 2]));
 /// ```
 pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
-    decode(reader).map_err(super::parse_only)
+    decode(reader)
+        .map(Keys::into_requests)
+        .map_err(super::parse_only)
 }
 
-pub(crate) fn decode(reader: impl BufRead) -> Result<Vec<u64>, DecodeError> {
+pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {
     let mut interner = Interner::default();
     let mut keys = Keys::default();
     stream::lines(reader, |line, text| {
@@ -27,7 +29,7 @@ pub(crate) fn decode(reader: impl BufRead) -> Result<Vec<u64>, DecodeError> {
         }
         keys.push(interner.id(text), line)
     })?;
-    Ok(keys.finish())
+    Ok(keys)
 }
 
 /// Dense ids for byte strings, first seen first.

@@ -12,10 +12,12 @@ use std::io::BufRead;
 /// assert_eq!(keys, Ok(vec![3, 4]));
 /// ```
 pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
-    decode(reader).map_err(super::parse_only)
+    decode(reader)
+        .map(Keys::into_requests)
+        .map_err(super::parse_only)
 }
 
-pub(crate) fn decode(reader: impl BufRead) -> Result<Vec<u64>, DecodeError> {
+pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {
     let mut keys = Keys::default();
     stream::lines(reader, |line, text| {
         let text = text.trim_ascii();
@@ -31,7 +33,7 @@ pub(crate) fn decode(reader: impl BufRead) -> Result<Vec<u64>, DecodeError> {
         })?;
         keys.push(key, line)
     })?;
-    Ok(keys.finish())
+    Ok(keys)
 }
 
 #[cfg(test)]

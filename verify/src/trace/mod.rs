@@ -5,15 +5,16 @@
 //! Published cache traces come in several formats (the ARC traces' runs of block numbers, the
 //! LIRS traces' one key per line, cache2k's binary integers, libCacheSim's oracleGeneral
 //! records, CSV exports), usually compressed. A replay must not pay for parsing on every pass:
-//! [`load`] decompresses and decodes a file once into a [`Trace`], a plain `Vec<u64>` of keys
-//! that every policy and capacity then replays.
+//! [`load`] decompresses and decodes a file once into a [`Trace`], a dense id per request and
+//! each distinct key once, that every policy and capacity then replays.
 //!
 //! # Memory
 //!
 //! Decoding streams: the file is read through its decompressor a line or a record at a time
-//! ([`stream`]), never held whole, so a trace costs its keys, 8 bytes a request (the vector's
-//! spare capacity is given back at the end), and one past [`MAX_REQUESTS`] is refused at the
-//! first request too many.
+//! ([`stream`]), never held whole, and each request is interned on arrival, so a trace costs
+//! 4 bytes a request (a `u32` id; the vector's spare capacity is given back at the end) plus
+//! each distinct key once, and one past [`MAX_REQUESTS`] is refused at the first request too
+//! many.
 //!
 //! # Formats
 //!
@@ -57,30 +58,67 @@ use std::time::{Duration, Instant};
 /// for more memory than any machine has (an ARC run of 2^64 keys).
 pub const MAX_REQUESTS: usize = 2_000_000_000;
 
-/// A decoded trace: the keys requested, in order.
+/// A decoded trace: the keys requested, in order, as a dense id per request and each
+/// distinct key once (4 bytes a request, however wide the keys).
+///
+/// ```
+/// use clientcache_verify::trace::Trace;
+///
+/// let trace = Trace::from_keys("t", [70, 9, 70, 5]);
+/// assert_eq!(trace.ids, [0, 1, 0, 2]);
+/// assert_eq!(trace.distinct, [70, 9, 5]);
+/// assert_eq!(trace.requests().collect::<Vec<_>>(), [70, 9, 70, 5]);
+/// assert_eq!((trace.len(), trace.unique_keys()), (4, 3));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
     /// What the reports call it: the file name (`OLTP.lis.zst`) or the workload spec.
     pub name: String,
-    /// One key per request.
-    pub keys: Vec<u64>,
+    /// One id per request: the index of its key in `distinct`, first seen first.
+    pub ids: Vec<u32>,
+    /// The distinct keys, by id.
+    pub distinct: Vec<u64>,
 }
 
 impl Trace {
+    /// The trace of `keys`, one request each, interned to dense ids.
+    ///
+    /// # Panics
+    ///
+    /// With more than [`MAX_REQUESTS`] keys.
+    pub fn from_keys(name: impl Into<String>, keys: impl IntoIterator<Item = u64>) -> Trace {
+        let mut collected = stream::Keys::default();
+        for key in keys {
+            collected
+                .push(key, 0)
+                .expect("at most MAX_REQUESTS requests");
+        }
+        let (ids, distinct) = collected.finish();
+        Trace {
+            name: name.into(),
+            ids,
+            distinct,
+        }
+    }
+
     /// The number of requests.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.ids.len()
     }
 
     /// Whether the trace has no request.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.ids.is_empty()
     }
 
     /// The number of distinct keys.
     pub fn unique_keys(&self) -> usize {
-        let mut seen = hashbrown::HashSet::with_capacity(self.keys.len() / 4);
-        self.keys.iter().filter(|&&k| seen.insert(k)).count()
+        self.distinct.len()
+    }
+
+    /// The key of every request, in order.
+    pub fn requests(&self) -> impl Iterator<Item = u64> + '_ {
+        self.ids.iter().map(|&id| self.distinct[id as usize])
     }
 }
 
@@ -167,6 +205,7 @@ impl Format {
     /// header); a trace of more than [`MAX_REQUESTS`] requests is an error in every format.
     pub fn parse(self, bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
         self.decode(bytes, CsvOptions::default())
+            .map(stream::Keys::into_requests)
             .map_err(parse_only)
     }
 
@@ -176,7 +215,7 @@ impl Format {
         self,
         reader: impl BufRead,
         csv: CsvOptions,
-    ) -> Result<Vec<u64>, DecodeError> {
+    ) -> Result<stream::Keys, DecodeError> {
         match self {
             Format::Arc => arc::decode(reader),
             Format::Lirs => lirs::decode(reader),
@@ -350,8 +389,13 @@ pub fn load_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
+    let (ids, distinct) = keys.finish();
     Ok(Loaded {
-        trace: Trace { name, keys },
+        trace: Trace {
+            name,
+            ids,
+            distinct,
+        },
         decode_time: start.elapsed(),
     })
 }

@@ -27,10 +27,12 @@ pub const RECORD_BYTES: usize = 24;
 /// assert_eq!(oracle_general::parse(&bytes[..]), Ok(vec![7, 9, 7]));
 /// ```
 pub fn parse(reader: impl Read) -> Result<Vec<u64>, ParseError> {
-    decode(reader).map_err(super::parse_only)
+    decode(reader)
+        .map(Keys::into_requests)
+        .map_err(super::parse_only)
 }
 
-pub(crate) fn decode(reader: impl Read) -> Result<Vec<u64>, DecodeError> {
+pub(crate) fn decode(reader: impl Read) -> Result<Keys, DecodeError> {
     let mut keys = Keys::default();
     stream::records::<RECORD_BYTES>(
         reader,
@@ -41,7 +43,7 @@ pub(crate) fn decode(reader: impl Read) -> Result<Vec<u64>, DecodeError> {
             keys.push(u64::from_le_bytes(id), 0)
         },
     )?;
-    Ok(keys.finish())
+    Ok(keys)
 }
 
 /// Writes `keys` as an oracleGeneral trace: request `i` has timestamp `i` (wrapping at 2^32),

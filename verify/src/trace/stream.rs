@@ -2,9 +2,10 @@
 //! collected under the request cap.
 //!
 //! No format holds its file in memory: a line or a record at a time is read into a reused
-//! buffer and turned into a key at once, so decoding needs the keys' 8 bytes per request and
-//! a line's worth of buffer, and a trace past [`MAX_REQUESTS`] stops at the first request too
-//! many instead of after reading everything.
+//! buffer and turned into a request at once, interned to a dense id ([`Keys`]), so decoding
+//! needs 4 bytes per request, each distinct key once with its index entry, and a line's worth
+//! of buffer; a trace past [`MAX_REQUESTS`] stops at the first request too many instead of
+//! after reading everything.
 
 use super::{MAX_REQUESTS, ParseError};
 use std::io::{self, BufRead, Read};
@@ -30,18 +31,31 @@ impl From<ParseError> for DecodeError {
     }
 }
 
-/// The decoded keys, at most [`MAX_REQUESTS`].
+/// The decoded requests, at most [`MAX_REQUESTS`], each interned on arrival: a `u32` id per
+/// request (4 bytes) and each distinct key once, so a trace is never held as 8-byte keys.
 #[derive(Debug, Default)]
-pub(crate) struct Keys(Vec<u64>);
+pub(crate) struct Keys {
+    /// Key to id, for every distinct key so far.
+    index: hashbrown::HashMap<u64, u32>,
+    /// One id per request.
+    ids: Vec<u32>,
+    /// The distinct keys, by id.
+    distinct: Vec<u64>,
+}
 
 impl Keys {
     /// Adds one request for `key`; `line` (0 for binary formats) names where it came from.
     #[inline]
     pub(crate) fn push(&mut self, key: u64, line: usize) -> Result<(), ParseError> {
-        if self.0.len() == MAX_REQUESTS {
+        if self.ids.len() == MAX_REQUESTS {
             return Err(too_many(line));
         }
-        self.0.push(key);
+        let next = self.distinct.len() as u32;
+        let id = *self.index.entry(key).or_insert(next);
+        if id == next {
+            self.distinct.push(key);
+        }
+        self.ids.push(id);
         Ok(())
     }
 
@@ -62,7 +76,7 @@ impl Keys {
         if count == 0 {
             return Ok(());
         }
-        if count > (MAX_REQUESTS - self.0.len()) as u64 {
+        if count > (MAX_REQUESTS - self.ids.len()) as u64 {
             return Err(ParseError {
                 line,
                 message: format!(
@@ -71,22 +85,35 @@ impl Keys {
                 ),
             });
         }
-        self.0.try_reserve(count as usize).map_err(|_| ParseError {
-            line,
-            message: format!(
-                "the run of {count} keys needs {} MiB more for the decoded trace, which could \
+        self.ids
+            .try_reserve(count as usize)
+            .map_err(|_| ParseError {
+                line,
+                message: format!(
+                    "the run of {count} keys needs {} MiB more for the decoded trace, which could \
                  not be allocated; replay a part of the trace",
-                count.saturating_mul(8) >> 20
-            ),
-        })?;
-        self.0.extend(start..=last);
+                    count.saturating_mul(4) >> 20
+                ),
+            })?;
+        for key in start..=last {
+            self.push(key, line)?;
+        }
         Ok(())
     }
 
-    /// The keys, the spare capacity given back.
-    pub(crate) fn finish(mut self) -> Vec<u64> {
-        self.0.shrink_to_fit();
-        self.0
+    /// The key of every request, in order (for decoding from memory).
+    pub(crate) fn into_requests(self) -> Vec<u64> {
+        self.ids
+            .iter()
+            .map(|&id| self.distinct[id as usize])
+            .collect()
+    }
+
+    /// The ids and the distinct keys, the spare capacity given back.
+    pub(crate) fn finish(mut self) -> (Vec<u32>, Vec<u64>) {
+        self.ids.shrink_to_fit();
+        self.distinct.shrink_to_fit();
+        (self.ids, self.distinct)
     }
 }
 
