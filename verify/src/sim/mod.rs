@@ -9,9 +9,9 @@
 //!
 //! # Speed
 //!
-//! A trace is decoded once ([`crate::trace::load`]) and renamed to dense ids once
-//! ([`dense::DenseTrace`]), so the direct replays and the optimum index vectors instead of
-//! probing a hash map. Independent `(policy, capacity)` runs go to a pool of
+//! A trace is decoded once ([`crate::trace::load`]), its keys renamed to dense ids as they are
+//! read ([`dense::DenseTrace`] takes the ids over), so the direct replays and the optimum
+//! index vectors instead of probing a hash map. Independent `(policy, capacity)` runs go to a pool of
 //! scoped threads, bounded by the available parallelism (or `jobs`).
 //!
 //! # Modules
