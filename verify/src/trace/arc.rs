@@ -14,9 +14,7 @@ const SYNTAX: &str = "expected `start count ignore ignore` with unsigned integer
 /// assert_eq!(keys, Ok(vec![7, 8, 9, 2]));
 /// ```
 pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
-    decode(reader)
-        .map(Keys::into_requests)
-        .map_err(super::parse_only)
+    super::in_memory(decode(reader))
 }
 
 pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {

@@ -16,9 +16,7 @@ use std::io::Read;
 /// assert_eq!(clientcache_verify::trace::cache2k::parse(&bytes[..]), Ok(vec![7, 0xFFFF_FFFF]));
 /// ```
 pub fn parse(reader: impl Read) -> Result<Vec<u64>, ParseError> {
-    decode(reader)
-        .map(Keys::into_requests)
-        .map_err(super::parse_only)
+    super::in_memory(decode(reader))
 }
 
 pub(crate) fn decode(reader: impl Read) -> Result<Keys, DecodeError> {

@@ -40,9 +40,7 @@ impl Default for CsvOptions {
 /// assert_eq!(csv::parse(rows, options), Ok(vec![0, 1, 0]));
 /// ```
 pub fn parse(reader: impl BufRead, options: CsvOptions) -> Result<Vec<u64>, ParseError> {
-    decode(reader, options)
-        .map(Keys::into_requests)
-        .map_err(super::parse_only)
+    super::in_memory(decode(reader, options))
 }
 
 pub(crate) fn decode(reader: impl BufRead, options: CsvOptions) -> Result<Keys, DecodeError> {

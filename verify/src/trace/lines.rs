@@ -15,9 +15,7 @@ use std::io::BufRead;
 /// assert_eq!(keys, Ok(vec![0, 1, 0, 2]));
 /// ```
 pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
-    decode(reader)
-        .map(Keys::into_requests)
-        .map_err(super::parse_only)
+    super::in_memory(decode(reader))
 }
 
 pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {

@@ -12,9 +12,7 @@ use std::io::BufRead;
 /// assert_eq!(keys, Ok(vec![3, 4]));
 /// ```
 pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
-    decode(reader)
-        .map(Keys::into_requests)
-        .map_err(super::parse_only)
+    super::in_memory(decode(reader))
 }
 
 pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {

@@ -204,9 +204,7 @@ impl Format {
     /// Decodes decompressed `bytes` in this format (a CSV's key in its first column, no
     /// header); a trace of more than [`MAX_REQUESTS`] requests is an error in every format.
     pub fn parse(self, bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
-        self.decode(bytes, CsvOptions::default())
-            .map(stream::Keys::into_requests)
-            .map_err(parse_only)
+        in_memory(self.decode(bytes, CsvOptions::default()))
     }
 
     /// Decodes `reader` (decompressed) in this format, streaming; `csv` says where a CSV's
@@ -225,6 +223,14 @@ impl Format {
             Format::Csv => csv::decode(reader, csv),
         }
     }
+}
+
+/// A decode from memory as each request's key, or its parse error (reading memory cannot
+/// fail): what each format's `parse` returns.
+pub(crate) fn in_memory(
+    decoded: Result<stream::Keys, DecodeError>,
+) -> Result<Vec<u64>, ParseError> {
+    decoded.map(stream::Keys::into_requests).map_err(parse_only)
 }
 
 /// The parse error of a decode from memory (which cannot fail to read).

@@ -27,9 +27,7 @@ pub const RECORD_BYTES: usize = 24;
 /// assert_eq!(oracle_general::parse(&bytes[..]), Ok(vec![7, 9, 7]));
 /// ```
 pub fn parse(reader: impl Read) -> Result<Vec<u64>, ParseError> {
-    decode(reader)
-        .map(Keys::into_requests)
-        .map_err(super::parse_only)
+    super::in_memory(decode(reader))
 }
 
 pub(crate) fn decode(reader: impl Read) -> Result<Keys, DecodeError> {
