@@ -63,7 +63,7 @@ fn replay(c: &mut Criterion) {
         .collect();
     let prepared = Prepared::new(spec.generate(), 0.0);
     let mut group = c.benchmark_group("replay_zipf_200k_at_1000");
-    group.throughput(Throughput::Elements(prepared.trace.len() as u64));
+    group.throughput(Throughput::Elements(prepared.requests() as u64));
     group.sample_size(20);
     for &policy in &policies {
         group.bench_function(policy.slug(), |b| {

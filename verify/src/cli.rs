@@ -4,8 +4,9 @@ use clap::{Args, Parser, Subcommand};
 use clientcache_verify::bench::{self, BenchConfig, Workload, subjects::SubjectKind};
 use clientcache_verify::harness::{self, Output, SimOptions, Source};
 use clientcache_verify::policies::Ours;
-use clientcache_verify::sim::{SimPolicy, standard};
+use clientcache_verify::sim::{SimPolicy, libcachesim, standard};
 use clientcache_verify::trace::Format;
+use clientcache_verify::trace::csv::CsvOptions;
 use clientcache_verify::workload::WorkloadSpec;
 use clientcache_verify::{conformance, demo};
 use std::io::Read;
@@ -87,6 +88,10 @@ enum Command {
         /// from luck.
         #[arg(long, default_value_t = clientcache::DefaultHashBuilder::SEED)]
         hash_seed: u64,
+        /// Exact LRU's hit ratio at every --capacity from one pass over each trace (Mattson's
+        /// stack distances), printed as replays of `lru` would be; instead of replays.
+        #[arg(long)]
+        mrc: bool,
     },
     /// Draws hit ratio against capacity, one line per policy, as an SVG file.
     Plot {
@@ -101,6 +106,10 @@ enum Command {
         /// The chart's title (default: the trace's name).
         #[arg(long)]
         title: Option<String>,
+        /// Draw exact LRU's miss-ratio curve (hit ratio at every --capacity from one pass)
+        /// instead of replays.
+        #[arg(long)]
+        mrc: bool,
     },
     /// Regenerates verify/README.md's hit-ratio table and verify/plots/ from the standard
     /// comparison (every policy, 47 points), and checks the exact policies against the
@@ -116,6 +125,27 @@ enum Command {
         #[arg(long, default_value_os_t = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/plots")))]
         plots: PathBuf,
         /// Parallel replays at most (default: the available parallelism).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Compares the reference policies (arc, lirs, 2q, clock, sieve, s3fifo) with
+    /// libCacheSim's at the standard points (47), or at eight with --quick; fails when a
+    /// point differs by more than 0.1.
+    Libcachesim {
+        /// A Python with the `libcachesim` package (default: .venv-lcs/bin/python at the
+        /// workspace root).
+        #[arg(long)]
+        python: Option<PathBuf>,
+        /// Where the shared traces are.
+        #[arg(long, default_value_os_t = standard::default_traces_dir())]
+        traces_dir: PathBuf,
+        /// Eight small points instead of the 47 (seconds; what CI runs).
+        #[arg(long)]
+        quick: bool,
+        /// Also write the table into this README, between its report:libcachesim markers.
+        #[arg(long)]
+        readme: Option<PathBuf>,
+        /// Parallel replays of ours at most.
         #[arg(long)]
         jobs: Option<usize>,
     },
@@ -145,14 +175,18 @@ enum Command {
 const SIM_HELP: &str = "\
 Each request is a lookup, and a miss is followed by an insert of the key.
 
-Policies: lru, lfu, tinylfu (our policy crates driven directly), cache-lru, cache-lfu,
-cache-tinylfu (the same through clientcache::Cache; hit counts must be identical), opt
-(Bélády's optimum with demand fetch), moka, quick_cache, lru-crate.
+Policies: lru, lfu, tinylfu (our policy crates driven directly), arc, lirs, 2q, clock, sieve,
+s3fifo (the field's reference policies, verify::reference), cache-X for each of those (the
+same through clientcache::Cache; hit counts must be identical), opt (Bélády's optimum with
+demand fetch), moka, quick_cache, lru-crate.
 
 Trace formats: arc (`start count _ _` runs), lirs (one integer per line; blank and `*` lines
-skipped), cache2k (big-endian i32 stream), lines (one key string per line). .gz, .xz and .zst
-files are decompressed. The format defaults from the folder (arc/, lirs/, cache2k/) or the
-extension (.lis, .trace, .txt/.lines/.log).
+skipped), cache2k (big-endian i32 stream), lines (one key string per line), oracle-general
+(libCacheSim's 24-byte little-endian records: u32 time, u64 id, u32 size, i64 next access),
+csv (the key in --csv-column N, counted from 1; --csv-header skips the first row). Keys only:
+every object counts as size 1. .gz, .xz and .zst files are decompressed, streaming. The format
+defaults from the folder (arc/, lirs/, cache2k/), a name containing `oracleGeneral`, or the
+extension (.lis, .trace, .csv, .txt/.lines/.log).
 
 Workloads: KIND[:param=value,...]
   zipf:s=0.99,n=100000                       Zipf(s) over n keys
@@ -165,7 +199,10 @@ Examples:
   sim --trace ../shared/traces/arc/OLTP.lis.zst --capacity 1000,2000 --policy lru,opt,moka
   sim --workload zipf:s=0.9,n=50000,requests=2000000 --capacity 1000,5000 --json
   sim --standard
-  sim --standard --policy tinylfu,lru,moka,quick_cache,opt --markdown --margin-over lru,moka";
+  sim --standard --policy tinylfu,lru,moka,quick_cache,opt --markdown --margin-over lru,moka
+  sim --trace ../shared/traces/arc/OLTP.lis.zst --capacity 100,1000,10000,100000 --mrc
+  sim --trace w.oracleGeneral.zst --capacity 1000 --policy arc,lirs,s3fifo,cache-s3fifo
+  sim --trace requests.csv --format csv --csv-column 2 --csv-header --capacity 500";
 
 /// Where the requests come from, and which policies replay them.
 #[derive(Args, Debug)]
@@ -173,9 +210,16 @@ struct SourceArgs {
     /// A trace file (repeatable).
     #[arg(long = "trace")]
     traces: Vec<PathBuf>,
-    /// The traces' format (arc, lirs, cache2k, lines); default from the path.
+    /// The traces' format (arc, lirs, cache2k, lines, oracle-general, csv); default from the
+    /// path.
     #[arg(long)]
     format: Option<Format>,
+    /// With --format csv: the key's column, counted from 1.
+    #[arg(long, default_value_t = 1)]
+    csv_column: usize,
+    /// With --format csv: skip the first row (a header).
+    #[arg(long)]
+    csv_header: bool,
     /// A synthetic workload, KIND[:param=value,...] (repeatable; see below).
     #[arg(long = "workload")]
     workloads: Vec<WorkloadSpec>,
@@ -189,9 +233,14 @@ struct SourceArgs {
 
 impl SourceArgs {
     fn sources(&self) -> Vec<Source> {
+        let csv = CsvOptions {
+            column: self.csv_column,
+            header: self.csv_header,
+        };
         let traces = self.traces.iter().map(|path| Source::Trace {
             path: path.clone(),
             format: self.format,
+            csv,
         });
         traces
             .chain(self.workloads.iter().cloned().map(Source::Workload))
@@ -242,6 +291,19 @@ fn parse_workloads(names: &[String]) -> Result<(Vec<Workload>, bool), String> {
     Ok((single, mixed))
 }
 
+/// The policies of a `--mrc` run: `lru` only (the curve is exact LRU's).
+fn mrc_policies(mrc: bool, names: &[String]) -> Result<Vec<SimPolicy>, String> {
+    if !mrc {
+        return SimPolicy::parse_list(names);
+    }
+    let lru = SimPolicy::Direct(Ours::Lru);
+    match SimPolicy::parse_list(names)?.as_slice() {
+        _ if names.is_empty() => Ok(vec![lru]),
+        [only] if *only == lru => Ok(vec![lru]),
+        _ => Err("--mrc computes exact LRU's curve; leave out --policy (or give lru)".into()),
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     let stdout = &mut std::io::stdout();
     match cli.command {
@@ -277,20 +339,23 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
                 all.push(rows);
             }
-            println!("{}", bench::render(&bench::median_rows(&all), &subjects));
+            let table = bench::render(&bench::median_rows(&all), &subjects);
+            harness::write_out(stdout, &format!("{table}\n"))?;
             if !no_memory {
-                println!(
-                    "| memory @{} entries | bytes/entry (RSS growth) |",
-                    config.memory_entries
-                );
-                println!("|---|---:|");
+                harness::write_out(
+                    stdout,
+                    &format!(
+                        "| memory @{} entries | bytes/entry (RSS growth) |\n|---|---:|\n",
+                        config.memory_entries
+                    ),
+                )?;
                 for kind in &subjects {
                     let mut samples = Vec::with_capacity(runs);
                     for _ in 0..runs {
                         samples.push(bench::memory::measure(*kind, config.memory_entries)?);
                     }
                     let bytes = bench::median(samples);
-                    println!("| {} | {bytes:.1} |", kind.name());
+                    harness::write_out(stdout, &format!("| {} | {bytes:.1} |\n", kind.name()))?;
                 }
             }
             Ok(())
@@ -305,6 +370,7 @@ fn run(cli: Cli) -> Result<(), String> {
             markdown,
             margin_over,
             hash_seed,
+            mrc,
         } => {
             let output = match (json, markdown) {
                 (true, _) => Output::Json,
@@ -312,7 +378,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 _ => Output::Table,
             };
             let options = SimOptions {
-                policies: SimPolicy::parse_list(&source.policy)?,
+                policies: mrc_policies(mrc, &source.policy)?,
                 output,
                 margin_over: if margin_over.is_empty() {
                     Vec::new()
@@ -321,6 +387,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 },
                 jobs: source.jobs,
                 hash_seed,
+                mrc,
             };
             if standard {
                 if !source.is_empty() || !capacity.is_empty() {
@@ -362,12 +429,16 @@ fn run(cli: Cli) -> Result<(), String> {
             capacity,
             out,
             title,
+            mrc,
         } => {
+            clientcache_verify::plot::check_out_path(&out)?;
             let sources = source.sources();
             let [one] = sources.as_slice() else {
                 return Err("plot draws one trace: give exactly one --trace or --workload".into());
             };
-            let policies = if source.policy.is_empty() {
+            let policies = if mrc {
+                mrc_policies(mrc, &source.policy)?
+            } else if source.policy.is_empty() {
                 harness::shown_policies()
             } else {
                 SimPolicy::parse_list(&source.policy)?
@@ -378,6 +449,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 margin_over: Vec::new(),
                 jobs: source.jobs,
                 hash_seed: clientcache::DefaultHashBuilder::SEED,
+                mrc,
             };
             let results = harness::sim_source(one, &capacity, &options, stdout)?;
             let title = title.unwrap_or_else(|| {
@@ -394,6 +466,19 @@ fn run(cli: Cli) -> Result<(), String> {
             plots,
             jobs,
         } => harness::report(&traces_dir, &readme, &plots, jobs, stdout),
+        Command::Libcachesim {
+            python,
+            traces_dir,
+            quick,
+            readme,
+            jobs,
+        } => {
+            let mut runner = libcachesim::Runner::default();
+            if let Some(python) = python {
+                runner.python = python;
+            }
+            harness::libcachesim(&traces_dir, &runner, quick, readme.as_deref(), jobs, stdout)
+        }
         Command::Conformance {
             script,
             policy,
@@ -417,13 +502,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             };
             let ops = conformance::parse_script(&text).map_err(|e| format!("{name}: {e}"))?;
-            print!("{}", conformance::run(&ops, policy, max_size)?);
-            Ok(())
+            harness::write_out(stdout, &conformance::run(&ops, policy, max_size)?)
         }
         Command::MemoryProbe { subject, entries } => {
             let kind = parse_subjects(&[subject])?[0];
-            println!("{}", bench::memory::probe(kind, entries)?);
-            Ok(())
+            let probe = bench::memory::probe(kind, entries)?;
+            harness::write_out(stdout, &format!("{probe}\n"))
         }
     }
 }
@@ -431,6 +515,9 @@ fn run(cli: Cli) -> Result<(), String> {
 pub(crate) fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`... | head`): stop quietly with the status a shell shows for a
+        // process that SIGPIPE ended, 128 + 13.
+        Err(message) if message == harness::OUTPUT_CLOSED => ExitCode::from(141),
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE

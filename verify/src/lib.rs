@@ -17,8 +17,10 @@
 //!   synthetic ones, [`sim`] replays them through our policies (directly and through
 //!   `Cache`), Bélády's optimum ([`opt`]) and the peers, [`plot`] draws hit ratio against
 //!   capacity, and [`conformance`] runs scripted ops so other implementations can be compared
-//!   line by line; [`policies`] lists our policies once for all of them, and [`harness`]
-//!   takes the commands from their options to their output;
+//!   line by line; [`mod@reference`] holds the field's policies (ARC, LIRS, 2Q, CLOCK, SIEVE,
+//!   S3-FIFO) written against the policy API as a third-party crate would be; [`policies`]
+//!   lists ours and those once for all of them, and [`harness`] takes the commands from their
+//!   options to their output;
 //! - the `clientcache-verify` binary runs them (see `verify/README.md`).
 //!
 //! Under `--cfg loom` only [`model`] and [`ops`] are built: the loom models need nothing else,
@@ -41,6 +43,8 @@ pub mod opt;
 pub mod plot;
 #[cfg(not(loom))]
 pub mod policies;
+#[cfg(not(loom))]
+pub mod reference;
 #[cfg(not(loom))]
 pub mod sim;
 #[cfg(not(loom))]

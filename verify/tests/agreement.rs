@@ -1,8 +1,9 @@
-//! Each policy crate driven directly and the same policy inside `clientcache::Cache` give
-//! exactly the same hit count: the direct driver mirrors the cache's protocol (events, ids,
-//! hashes), so the simulator's fast path measures what the cache would do.
+//! Each policy crate (and each reference policy) driven directly and the same policy inside
+//! `clientcache::Cache` give exactly the same hit count: the direct driver mirrors the
+//! cache's protocol (events, ids, hashes), so the simulator's fast path measures what the
+//! cache would do.
 
-use clientcache_verify::policies::Ours;
+use clientcache_verify::policies::{Ours, Reference};
 use clientcache_verify::sim::{Prepared, SimPolicy, run_one};
 use clientcache_verify::trace::Trace;
 use clientcache_verify::workload::WorkloadSpec;
@@ -12,18 +13,22 @@ mod shared_traces;
 fn assert_agree(trace: Trace, capacities: &[usize]) {
     let name = trace.name.clone();
     let prepared = Prepared::new(trace, 0.0);
+    let ours = Ours::ALL
+        .iter()
+        .map(|&o| (SimPolicy::Direct(o), SimPolicy::Cache(o)));
+    let reference = Reference::ALL
+        .iter()
+        .map(|&r| (SimPolicy::Reference(r), SimPolicy::ReferenceCache(r)));
+    let pairs: Vec<(SimPolicy, SimPolicy)> = ours.chain(reference).collect();
     for &capacity in capacities {
-        for &ours in Ours::ALL {
-            let direct =
-                run_one(&prepared, SimPolicy::Direct(ours), capacity, &mut |_| {}).unwrap();
-            let cached = run_one(&prepared, SimPolicy::Cache(ours), capacity, &mut |_| {}).unwrap();
+        for &(direct_policy, cache_policy) in &pairs {
+            let direct = run_one(&prepared, direct_policy, capacity, &mut |_| {}).unwrap();
+            let cached = run_one(&prepared, cache_policy, capacity, &mut |_| {}).unwrap();
             assert_eq!(
-                direct.hits,
-                cached.hits,
-                "{} on {name} at capacity {capacity}: {} hits directly, {} through Cache",
-                ours.slug(),
-                direct.hits,
-                cached.hits
+                direct.hits, cached.hits,
+                "{direct_policy} on {name} at capacity {capacity}: {} hits directly, {} through \
+                 Cache",
+                direct.hits, cached.hits
             );
         }
     }

@@ -1,5 +1,6 @@
 //! The `sim` and `plot` commands end to end: JSON lines with the documented fields, a table,
-//! an SVG file, and clear errors for missing or bad arguments (`bench`'s too).
+//! an SVG file, and clear errors for missing or bad arguments (`bench`'s too); bad input never
+//! yields a number, and a closed output pipe ends the command quietly.
 
 use std::process::{Command, Output};
 
@@ -149,13 +150,15 @@ fn the_largest_capacity_replays_without_allocating_for_it() {
         "4294967295",
         "--json",
     ]);
-    assert_eq!(out.lines().count(), 10, "{out}");
+    let every_policy = clientcache_verify::sim::SimPolicy::all().len();
+    assert_eq!(out.lines().count(), every_policy, "{out}");
     assert!(out.lines().all(|l| l.contains("\"hits\":90,")), "{out}");
 }
 
 #[test]
 fn plot_writes_an_svg_with_a_line_per_policy() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plots")).unwrap();
     let svg = dir.path().join("plots/zipf.svg");
     stdout_of(&[
         "plot",
@@ -191,9 +194,9 @@ fn missing_or_bad_arguments_are_clear_errors() {
                 "--capacity",
                 "5",
                 "--policy",
-                "arc",
+                "fifo",
             ][..],
-            "unknown policy `arc`",
+            "unknown policy `fifo`",
         ),
         (
             &["sim", "--trace", "/nonexistent/x.trace", "--capacity", "5"][..],
@@ -282,4 +285,182 @@ fn hash_seed_moves_hash_indexed_policies_and_keeps_cache_and_direct_equal() {
     );
     assert_ne!(one[3].1, two[3].1, "so is moka's");
     assert_eq!(under("1"), one, "one seed, one result");
+}
+
+#[test]
+fn bad_input_is_an_error_naming_it_never_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.trace");
+    std::fs::write(&empty, b"\n*\n\n").unwrap();
+    let text = dir.path().join("keys.bin");
+    std::fs::write(&text, b"1\n2\n3\n4\n").unwrap();
+    let (empty, text) = (empty.to_str().unwrap(), text.to_str().unwrap());
+    let missing_folder = dir.path().join("no/such/folder/plot.svg");
+    for (args, needles) in [
+        (
+            &["sim", "--trace", empty, "--capacity", "5"][..],
+            &["the trace", "empty.trace", "holds no request", "--format"][..],
+        ),
+        (
+            &[
+                "sim",
+                "--workload",
+                "loop:n=10,requests=100",
+                "--capacity",
+                "5,0",
+            ][..],
+            &["--capacity 0 holds nothing", "at least 1"][..],
+        ),
+        (
+            &[
+                "sim",
+                "--trace",
+                text,
+                "--format",
+                "cache2k",
+                "--capacity",
+                "5",
+            ][..],
+            &[
+                "keys.bin is not a valid cache2k trace: it is text",
+                "--format",
+            ][..],
+        ),
+        (
+            // Refused before the (missing) trace is read: the capacity is the error.
+            &[
+                "sim",
+                "--trace",
+                "/nonexistent/x.trace",
+                "--capacity",
+                "4294967296",
+            ][..],
+            &[
+                "capacity 4294967296 exceeds the largest supported",
+                "no trace was read",
+            ][..],
+        ),
+        (
+            &[
+                "plot",
+                "--workload",
+                "loop:n=10,requests=100",
+                "--capacity",
+                "5",
+                "--policy",
+                "lru",
+                "--out",
+                missing_folder.to_str().unwrap(),
+            ][..],
+            &["does not exist; create it first"][..],
+        ),
+        (
+            &["libcachesim", "--quick", "--python", "/nonexistent/python3"][..],
+            &["cannot run /nonexistent/python3", "pip install libcachesim"][..],
+        ),
+    ] {
+        let output = run(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(
+            output.stdout.is_empty(),
+            "{args:?} printed a result: {:?}",
+            output.stdout
+        );
+        for needle in needles {
+            assert!(
+                stderr.contains(needle),
+                "{args:?}: {needle:?} missing in {stderr}"
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert!(
+        !missing_folder.parent().unwrap().exists(),
+        "plot made the folder"
+    );
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_with_sigpipes_status() {
+    use std::process::Stdio;
+    // The replay takes a while, so the reader is gone before the first result is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clientcache-verify"))
+        .args([
+            "sim",
+            "--workload",
+            "zipf:n=100000,requests=3000000",
+            "--capacity",
+            "10,100,1000",
+            "--policy",
+            "lru",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("error"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mrc_gives_the_hits_of_separate_lru_replays_at_every_capacity_asked() {
+    let multi2 = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/traces/lirs/multi2.trace.gz"
+    );
+    let capacities = "1,10,100,500,1000,2000,100000";
+    for source in [
+        ["--trace", multi2],
+        ["--workload", "zipf:s=0.8,n=3000,requests=50000"],
+    ] {
+        let with = |extra: &[&str]| {
+            let mut args = vec![
+                "sim",
+                source[0],
+                source[1],
+                "--capacity",
+                capacities,
+                "--json",
+            ];
+            args.extend_from_slice(extra);
+            hits_by_policy(&stdout_of(&args))
+        };
+        let curve = with(&["--mrc"]);
+        assert_eq!(curve.len(), 7, "{curve:?}");
+        assert!(curve.iter().all(|(policy, _)| policy == "lru"), "{curve:?}");
+        assert_eq!(curve, with(&["--policy", "lru"]), "{}", source[1]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("mrc.svg");
+    stdout_of(&[
+        "plot",
+        "--trace",
+        multi2,
+        "--capacity",
+        "10,100,1000,3000",
+        "--mrc",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("lru"));
+    let output = run(&[
+        "sim",
+        "--workload",
+        "loop",
+        "--capacity",
+        "5",
+        "--mrc",
+        "--policy",
+        "arc",
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--mrc computes exact LRU"));
 }

@@ -1,6 +1,7 @@
 //! Every trace format, plain and under every compression, decodes to the same keys; bad input
 //! is an error that says what to do, never a panic. Fixtures are written at test time.
 
+use clientcache_verify::trace::csv::CsvOptions;
 use clientcache_verify::trace::{self, Format, TraceError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,21 @@ fn fixtures() -> Vec<(Format, &'static str, Vec<u8>, Vec<u64>)> {
     for key in [5i32, -1, 5, 70_000] {
         cache2k.extend_from_slice(&key.to_be_bytes());
     }
+    let mut oracle = Vec::new();
+    clientcache_verify::trace::oracle_general::write(&mut oracle, &[9, 1 << 40, 9]).unwrap();
     vec![
+        (
+            Format::OracleGeneral,
+            "t.oracleGeneral",
+            oracle,
+            vec![9, 1 << 40, 9],
+        ),
+        (
+            Format::Csv,
+            "t.csv",
+            b"us-east-1,17,3\neu-west-1,18\r\n\n\"us-east-1\",19,2\n".to_vec(),
+            vec![0, 1, 0],
+        ),
         (
             Format::Arc,
             "t.lis",
@@ -57,6 +72,11 @@ fn compress(extension: &str, data: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The key of every request of `trace`, in order.
+fn requests(trace: &trace::Trace) -> Vec<u64> {
+    trace.requests().collect()
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -70,9 +90,10 @@ fn every_format_decodes_under_every_compression() {
         for extension in ["", ".gz", ".xz", ".zst"] {
             let name = format!("{stem}{extension}");
             let path = write(dir.path(), &name, &compress(extension, &content));
+            // CSV fixtures keep the key in column 1; the column test is below.
             let loaded = trace::load(&path, Some(format))
                 .unwrap_or_else(|e| panic!("{name} as {format}: {e}"));
-            assert_eq!(loaded.trace.keys, keys, "{name} as {format}");
+            assert_eq!(requests(&loaded.trace), keys, "{name} as {format}");
             assert_eq!(loaded.trace.name, name);
         }
     }
@@ -83,16 +104,19 @@ fn the_format_defaults_from_the_folder_or_extension() {
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("cache2k");
     std::fs::create_dir(&sub).unwrap();
-    let (_, _, content, keys) = fixtures().remove(2);
+    let (_, _, content, keys) = fixtures()
+        .into_iter()
+        .find(|f| f.0 == Format::Cache2k)
+        .unwrap();
     let path = write(&sub, "web.trace.xz", &compress(".xz", &content));
     assert_eq!(
-        trace::load(&path, None).unwrap().trace.keys,
+        requests(&trace::load(&path, None).unwrap().trace),
         keys,
         "cache2k/ folder wins"
     );
     let path = write(dir.path(), "x.lis.zst", &compress(".zst", b"3 2 0 0\n"));
     assert_eq!(
-        trace::load(&path, None).unwrap().trace.keys,
+        requests(&trace::load(&path, None).unwrap().trace),
         [3, 4],
         ".lis is arc"
     );
@@ -105,7 +129,8 @@ fn an_unknown_format_asks_for_format() {
     let err = trace::load(&path, None).unwrap_err();
     assert!(matches!(err, TraceError::UnknownFormat { .. }));
     assert!(
-        err.to_string().contains("--format arc|lirs|cache2k|lines"),
+        err.to_string()
+            .contains("--format arc|lirs|cache2k|lines|oracle-general|csv"),
         "{err}"
     );
 }
@@ -149,4 +174,70 @@ fn corrupt_or_missing_files_are_errors_not_panics() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("cannot read trace"), "{err}");
+}
+
+#[test]
+fn csv_takes_the_chosen_column_and_skips_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "req.csv.gz",
+        &compress(".gz", b"time,region,size\n1, \"eu\" ,9\n2,us,9\n3,eu,1\n"),
+    );
+    let csv = CsvOptions {
+        column: 2,
+        header: true,
+    };
+    let loaded = trace::load_with(&path, None, csv).unwrap();
+    assert_eq!(requests(&loaded.trace), [0, 1, 0]);
+    let without_header = CsvOptions {
+        column: 2,
+        header: false,
+    };
+    // Without --csv-header the header row is a request for the key `region`.
+    assert_eq!(
+        requests(&trace::load_with(&path, None, without_header).unwrap().trace),
+        [0, 1, 2, 1]
+    );
+    let far = CsvOptions {
+        column: 5,
+        header: true,
+    };
+    let err = trace::load_with(&path, None, far).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "not a valid csv trace: line 2: the row has 3 fields, but the key is in column 5"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn binary_formats_refuse_text_and_misnamed_compressed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in [Format::Cache2k, Format::OracleGeneral] {
+        // 24 bytes of text: a whole number of records in both formats.
+        let text = write(
+            dir.path(),
+            "keys.bin",
+            b"1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n",
+        );
+        let err = trace::load(&text, Some(format)).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("is not a valid {format} trace: it is text")),
+            "{err}"
+        );
+        let mut packed = Vec::new();
+        clientcache_verify::trace::oracle_general::write(&mut packed, &[1, 2]).unwrap();
+        let gz = write(dir.path(), "keys.dat", &compress(".gz", &packed));
+        let err = trace::load(&gz, Some(format)).unwrap_err().to_string();
+        assert!(
+            err.contains("starts like gzip data") && err.contains(".gz extension"),
+            "{err}"
+        );
+    }
+    let err = trace::load(&write(dir.path(), "x.oracleGeneral", &[0; 25]), None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("25 bytes, is not a multiple of 24"), "{err}");
 }

@@ -7,7 +7,8 @@ fn keys(spec: &str) -> Vec<u64> {
     spec.parse::<WorkloadSpec>()
         .unwrap_or_else(|e| panic!("{spec}: {e}"))
         .generate()
-        .keys
+        .requests()
+        .collect()
 }
 
 /// The share of requests that go to the most requested key.

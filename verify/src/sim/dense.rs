@@ -1,8 +1,8 @@
-//! [`DenseTrace`]: a trace's keys renamed `0, 1, 2, ...`, so a replay indexes vectors instead
-//! of probing a hash map.
+//! [`DenseTrace`]: a trace's keys renamed `0, 1, 2, ...` (the decoder does the renaming as it
+//! reads), so a replay indexes vectors instead of probing a hash map.
 
+use crate::trace::Trace;
 use clientcache::DefaultHashBuilder;
-use hashbrown::HashMap;
 use std::hash::BuildHasher;
 
 /// A trace with dense key ids, built once and shared by every direct replay.
@@ -17,7 +17,7 @@ pub struct DenseTrace {
 }
 
 impl DenseTrace {
-    /// Renames `keys` by first appearance.
+    /// Renames `keys` by first appearance, hashed with the cache's default hasher.
     ///
     /// # Panics
     ///
@@ -37,18 +37,14 @@ impl DenseTrace {
     /// [`DenseTrace::new`] with the hashes of `hasher` (the one the cache under comparison is
     /// built with).
     pub fn with_hasher(keys: &[u64], hasher: &DefaultHashBuilder) -> Self {
-        let mut index: HashMap<u64, u32> = HashMap::with_capacity(keys.len() / 8);
-        let mut hashes = Vec::new();
-        let ids = keys
-            .iter()
-            .map(|&key| {
-                *index.entry(key).or_insert_with(|| {
-                    let id = u32::try_from(hashes.len()).expect("at most u32::MAX distinct keys");
-                    hashes.push(hasher.hash_one(key));
-                    id
-                })
-            })
-            .collect();
+        let trace = Trace::from_keys("", keys.iter().copied());
+        Self::from_ids(trace.ids, &trace.distinct, hasher)
+    }
+
+    /// The dense trace of requests already renamed: `ids` index `distinct`, whose keys are
+    /// hashed with `hasher` (each once).
+    pub fn from_ids(ids: Vec<u32>, distinct: &[u64], hasher: &DefaultHashBuilder) -> Self {
+        let hashes = distinct.iter().map(|&key| hasher.hash_one(key)).collect();
         DenseTrace { ids, hashes }
     }
 

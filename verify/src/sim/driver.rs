@@ -84,14 +84,16 @@ pub fn replay_policy<P: Policy>(
     hits
 }
 
-/// Hits of a fresh `Cache<u64, (), P>` of `max_size` `capacity`, built with `hasher`, on `keys`: `get`, and
-/// `insert` after a miss. The hit count is the cache's own `stats().hits`.
+/// Hits of a fresh `Cache<u64, (), P>` of `max_size` `capacity`, built with `hasher`, on the
+/// requests `ids` (each the index of its key in `distinct`): `get`, and `insert` after a miss.
+/// The hit count is the cache's own `stats().hits`.
 ///
 /// # Errors
 ///
 /// When the cache refuses `capacity` (above `clientcache::MAX_SIZE_LIMIT`).
 pub fn replay_cache<P>(
-    keys: &[u64],
+    ids: &[u32],
+    distinct: &[u64],
     capacity: usize,
     hasher: &DefaultHashBuilder,
     progress: &mut dyn FnMut(u64),
@@ -104,8 +106,9 @@ where
         .hasher(hasher.clone())
         .build()
         .map_err(|e| e.to_string())?;
-    for chunk in keys.chunks(BLOCK) {
-        for &key in chunk {
+    for chunk in ids.chunks(BLOCK) {
+        for &id in chunk {
+            let key = distinct[id as usize];
             if cache.get(&key).is_none() {
                 // Absent, since single-threaded: the insert cannot find it cached.
                 let inserted = cache.insert(key, ());
@@ -150,8 +153,11 @@ mod tests {
                 capacity,
                 &mut |_| {},
             );
+            let dense = DenseTrace::new(&keys);
+            let distinct = [1, 2, 3];
             let cached = replay_cache::<LruPolicy>(
-                &keys,
+                &dense.ids,
+                &distinct,
                 capacity,
                 &DefaultHashBuilder::default(),
                 &mut |_| {},

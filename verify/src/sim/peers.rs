@@ -27,19 +27,20 @@ use std::num::NonZeroUsize;
 
 /// Hits of `moka::sync::Cache` (see the [module docs](self) for how it is driven).
 pub fn replay_moka(
-    keys: &[u64],
+    ids: &[u32],
+    distinct: &[u64],
     capacity: usize,
     hasher: &DefaultHashBuilder,
     progress: &mut dyn FnMut(u64),
 ) -> u64 {
     if capacity == 0 {
-        progress(keys.len() as u64);
+        progress(ids.len() as u64);
         return 0;
     }
     let cache: moka::sync::Cache<u64, (), DefaultHashBuilder> = moka::sync::Cache::builder()
         .max_capacity(capacity as u64)
         .build_with_hasher(hasher.clone());
-    replay(keys, progress, |key| {
+    replay(ids, distinct, progress, |key| {
         let hit = cache.get(&key).is_some();
         if !hit {
             cache.insert(key, ());
@@ -51,13 +52,14 @@ pub fn replay_moka(
 
 /// Hits of `quick_cache::unsync::Cache`.
 pub fn replay_quick_cache(
-    keys: &[u64],
+    ids: &[u32],
+    distinct: &[u64],
     capacity: usize,
     hasher: &DefaultHashBuilder,
     progress: &mut dyn FnMut(u64),
 ) -> u64 {
     if capacity == 0 {
-        progress(keys.len() as u64);
+        progress(ids.len() as u64);
         return 0;
     }
     let mut cache = quick_cache::unsync::Cache::<u64, (), _, _, _>::with(
@@ -67,7 +69,7 @@ pub fn replay_quick_cache(
         hasher.clone(),
         quick_cache::unsync::DefaultLifecycle::default(),
     );
-    replay(keys, progress, |key| {
+    replay(ids, distinct, progress, |key| {
         let hit = cache.get(&key).is_some();
         if !hit {
             cache.insert(key, ());
@@ -77,13 +79,18 @@ pub fn replay_quick_cache(
 }
 
 /// Hits of `lru::LruCache` (exact LRU).
-pub fn replay_lru_crate(keys: &[u64], capacity: usize, progress: &mut dyn FnMut(u64)) -> u64 {
+pub fn replay_lru_crate(
+    ids: &[u32],
+    distinct: &[u64],
+    capacity: usize,
+    progress: &mut dyn FnMut(u64),
+) -> u64 {
     let Some(capacity) = NonZeroUsize::new(capacity) else {
-        progress(keys.len() as u64);
+        progress(ids.len() as u64);
         return 0;
     };
     let mut cache = lru::LruCache::<u64, ()>::new(capacity);
-    replay(keys, progress, |key| {
+    replay(ids, distinct, progress, |key| {
         let hit = cache.get(&key).is_some();
         if !hit {
             cache.put(key, ());
@@ -92,17 +99,19 @@ pub fn replay_lru_crate(keys: &[u64], capacity: usize, progress: &mut dyn FnMut(
     })
 }
 
-/// Runs `request` (a lookup, and an insert after a miss; returns whether it hit) on every key,
-/// reporting progress every [`BLOCK`] keys; returns the hits.
+/// Runs `request` (a lookup, and an insert after a miss; returns whether it hit) on the key
+/// of every request (`distinct[id]` for each of `ids`), reporting progress every [`BLOCK`]
+/// requests; returns the hits.
 fn replay(
-    keys: &[u64],
+    ids: &[u32],
+    distinct: &[u64],
     progress: &mut dyn FnMut(u64),
     mut request: impl FnMut(u64) -> bool,
 ) -> u64 {
     let mut hits = 0;
-    for chunk in keys.chunks(BLOCK) {
-        for &key in chunk {
-            hits += u64::from(request(key));
+    for chunk in ids.chunks(BLOCK) {
+        for &id in chunk {
+            hits += u64::from(request(distinct[id as usize]));
         }
         progress(chunk.len() as u64);
     }

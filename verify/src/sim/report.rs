@@ -63,14 +63,14 @@ fn json_string(text: &str) -> String {
 pub fn trace_header(prepared: &Prepared) -> String {
     let mut line = format!(
         "{}: {} requests, {} distinct keys; decoded in {:.1} ms",
-        prepared.trace.name,
-        prepared.trace.len(),
+        prepared.name,
+        prepared.requests(),
         prepared.unique_keys(),
         prepared.decode_seconds * 1e3
     );
     let _ = write!(
         line,
-        ", dense ids in {:.1} ms",
+        ", keys hashed in {:.1} ms",
         prepared.dense_seconds * 1e3
     );
     line

@@ -414,7 +414,8 @@ pub fn percent(result: &RunResult) -> String {
 /// - `lru`, `cache-lru` and `lru-crate` equal the reference LRU column (exact LRU);
 /// - `lfu` and `cache-lfu` equal the reference LFU column;
 /// - `opt` equals the reference OPT column;
-/// - every `cache-X` has exactly the hits of `X` on the same point.
+/// - every `cache-X` (ours and the reference policies) has exactly the hits of `X` on the
+///   same point.
 pub fn check(results: &[RunResult]) -> Vec<String> {
     let mut problems = Vec::new();
     for result in results {
@@ -434,13 +435,13 @@ pub fn check(results: &[RunResult]) -> Vec<String> {
                 result.trace, result.capacity, result.policy
             ));
         }
-        let SimPolicy::Cache(ours) = result.policy else {
-            continue;
+        let direct_policy = match result.policy {
+            SimPolicy::Cache(ours) => SimPolicy::Direct(ours),
+            SimPolicy::ReferenceCache(reference) => SimPolicy::Reference(reference),
+            _ => continue,
         };
         let direct = results.iter().find(|d| {
-            d.policy == SimPolicy::Direct(ours)
-                && d.trace == result.trace
-                && d.capacity == result.capacity
+            d.policy == direct_policy && d.trace == result.trace && d.capacity == result.capacity
         });
         if let Some(direct) = direct.filter(|d| d.hits != result.hits) {
             problems.push(format!(

@@ -1,7 +1,7 @@
 //! Decompression by file extension: `.gz` (gzip), `.xz` (xz), `.zst` (zstd), else none.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 /// A compression a trace file may be stored with.
@@ -57,32 +57,56 @@ impl Compression {
         }
     }
 
-    /// Reads all of `reader`, decompressing.
-    pub fn decode(self, reader: impl Read) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        let result = match self {
-            Compression::None => BufReader::new(reader).read_to_end(&mut out),
-            Compression::Gzip => flate2::read::MultiGzDecoder::new(reader).read_to_end(&mut out),
-            Compression::Xz => {
-                liblzma::read::XzDecoder::new_multi_decoder(reader).read_to_end(&mut out)
+    /// A buffered, decompressing reader over `reader`; its read errors say which
+    /// decompression failed.
+    pub fn reader<'a>(self, reader: impl Read + 'a) -> io::Result<Box<dyn BufRead + 'a>> {
+        const BUFFER: usize = 1 << 16;
+        let inner: Box<dyn Read + 'a> = match self {
+            Compression::None => return Ok(Box::new(BufReader::with_capacity(BUFFER, reader))),
+            Compression::Gzip => {
+                Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(reader)))
             }
-            Compression::Zstd => zstd::stream::read::Decoder::new(reader)?.read_to_end(&mut out),
+            Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(
+                BufReader::new(reader),
+            )),
+            Compression::Zstd => {
+                Box::new(zstd::stream::read::Decoder::new(reader).map_err(|e| self.failed(e))?)
+            }
         };
-        result.map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!(
-                    "{} decompression failed: {e} (is the extension right?)",
-                    self.name()
-                ),
-            )
-        })?;
-        Ok(out)
+        Ok(Box::new(BufReader::with_capacity(
+            BUFFER,
+            Labeled {
+                inner,
+                compression: self,
+            },
+        )))
+    }
+
+    fn failed(self, e: io::Error) -> io::Error {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "{} decompression failed: {e} (is the extension right?)",
+                self.name()
+            ),
+        )
     }
 }
 
-/// Reads the file at `path`, decompressed according to its extension.
-pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+/// A decompressor whose errors name the compression.
+struct Labeled<'a> {
+    inner: Box<dyn Read + 'a>,
+    compression: Compression,
+}
+
+impl Read for Labeled<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| self.compression.failed(e))
+    }
+}
+
+/// Opens the file at `path` for streaming, decompressed according to its extension.
+pub fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
     let file = File::open(path)?;
-    Compression::from_path(path).decode(file)
+    Compression::from_path(path).reader(file)
 }

@@ -1,19 +1,26 @@
 //! The LIRS traces' format: one unsigned integer key per line; blank lines and lines that are
 //! `*` are skipped (S. Jiang and X. Zhang, SIGMETRICS 2002).
 
-use super::{ParseError, excerpt, numbered_lines, parse_u64};
+use super::stream::{self, DecodeError, Keys};
+use super::{ParseError, excerpt, parse_u64};
+use std::io::BufRead;
 
-/// Decodes a LIRS trace.
+/// Decodes a LIRS trace, streaming.
 ///
 /// ```
-/// assert_eq!(clientcache_verify::trace::lirs::parse(b"3\n*\n\n4\r\n"), Ok(vec![3, 4]));
+/// let keys = clientcache_verify::trace::lirs::parse(&b"3\n*\n\n4\r\n"[..]);
+/// assert_eq!(keys, Ok(vec![3, 4]));
 /// ```
-pub fn parse(bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
-    let mut keys = Vec::with_capacity(bytes.len() / 4);
-    for (line, text) in numbered_lines(bytes) {
+pub fn parse(reader: impl BufRead) -> Result<Vec<u64>, ParseError> {
+    super::in_memory(decode(reader))
+}
+
+pub(crate) fn decode(reader: impl BufRead) -> Result<Keys, DecodeError> {
+    let mut keys = Keys::default();
+    stream::lines(reader, |line, text| {
         let text = text.trim_ascii();
         if text.is_empty() || text == b"*" {
-            continue;
+            return Ok(());
         }
         let key = parse_u64(text).ok_or_else(|| ParseError {
             line,
@@ -22,8 +29,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<u64>, ParseError> {
                 excerpt(text)
             ),
         })?;
-        keys.push(key);
-    }
+        keys.push(key, line)
+    })?;
     Ok(keys)
 }
 
@@ -33,13 +40,13 @@ mod tests {
 
     #[test]
     fn keys_parse_and_markers_are_skipped() {
-        assert_eq!(parse(b" 1 \n*\n2"), Ok(vec![1, 2]));
-        assert_eq!(parse(b""), Ok(vec![]));
+        assert_eq!(parse(&b" 1 \n*\n2"[..]), Ok(vec![1, 2]));
+        assert_eq!(parse(&b""[..]), Ok(vec![]));
     }
 
     #[test]
     fn a_bad_line_is_named() {
-        let err = parse(b"1\n2\n-3\n").unwrap_err();
+        let err = parse(&b"1\n2\n-3\n"[..]).unwrap_err();
         assert_eq!(err.line, 3);
         assert!(
             err.to_string()

@@ -258,10 +258,7 @@ impl WorkloadSpec {
                     .collect()
             }
         };
-        Trace {
-            name: self.to_string(),
-            keys,
-        }
+        Trace::from_keys(self.to_string(), keys)
     }
 }
 
