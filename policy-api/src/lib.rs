@@ -86,6 +86,8 @@
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod entry_id;
+#[cfg(feature = "list")]
+pub mod list;
 mod violation;
 
 pub use entry_id::EntryId;

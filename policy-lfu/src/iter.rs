@@ -56,7 +56,7 @@ impl<'a> LfuIter<'a> {
         let node = if first == NIL {
             NIL
         } else {
-            buckets[first as usize].head
+            buckets[first as usize].list.front().unwrap_or(NIL)
         };
         LfuIter {
             nodes,
@@ -78,14 +78,17 @@ impl Iterator for LfuIter<'_> {
         }
         self.remaining -= 1;
         let id = self.node;
-        let next = self.nodes[id as usize].next;
+        let next = self.nodes[id as usize].links.next;
         let bucket = &self.buckets[self.bucket as usize];
-        if next != bucket.head {
+        if Some(next) != bucket.list.front() {
             self.node = next;
         } else if self.remaining > 0 {
             // Wrapped around this bucket's circle: on to the next frequency.
             self.bucket = bucket.next;
-            self.node = self.buckets[bucket.next as usize].head;
+            self.node = self.buckets[bucket.next as usize]
+                .list
+                .front()
+                .unwrap_or(NIL);
         }
         Some(EntryId::new(id))
     }

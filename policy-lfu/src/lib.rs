@@ -97,6 +97,7 @@ use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
 use slab::Slab;
 
 use bucket::Bucket;
+use clientcache_policy_api::list::List;
 pub use iter::LfuIter;
 use list::{NIL, Node};
 
@@ -230,7 +231,7 @@ impl LfuPolicy {
         };
         let key = self.buckets.insert(Bucket {
             freq,
-            head: NIL,
+            list: List::EMPTY,
             prev: after,
             next,
         });
@@ -254,9 +255,9 @@ impl LfuPolicy {
     #[inline]
     fn unlink_bucket(&mut self, key: u32) {
         let Bucket {
-            head, prev, next, ..
+            list, prev, next, ..
         } = self.buckets.remove(key as usize);
-        debug_assert_eq!(head, NIL, "removing a non-empty bucket");
+        debug_assert!(list.is_empty(), "removing a non-empty bucket");
         if prev == NIL {
             debug_assert_eq!(self.first, key);
             self.first = next;
@@ -273,8 +274,9 @@ impl LfuPolicy {
     fn detach(&mut self, i: u32) {
         let key = self.nodes[i as usize].bucket;
         let bucket = &mut self.buckets[key as usize];
-        list::unlink(&mut self.nodes, &mut bucket.head, i);
-        if bucket.head == NIL {
+        bucket.list.unlink(&mut self.nodes, i);
+        self.nodes[i as usize].bucket = NIL;
+        if bucket.list.is_empty() {
             self.unlink_bucket(key);
         }
         self.len -= 1;
@@ -320,12 +322,10 @@ impl Policy for LfuPolicy {
         } else {
             self.link_bucket(NIL, 1)
         };
-        list::push_back(
-            &mut self.nodes,
-            &mut self.buckets[key as usize].head,
-            i,
-            key,
-        );
+        self.buckets[key as usize]
+            .list
+            .push_back(&mut self.nodes, i);
+        self.nodes[i as usize].bucket = key;
         self.len += 1;
     }
 
@@ -341,7 +341,7 @@ impl Policy for LfuPolicy {
         let key = node.bucket;
         let Bucket { freq, next, .. } = self.buckets[key as usize];
         let freq = freq + 1;
-        let alone = node.next == i;
+        let alone = node.links.next == i;
         let next_fits = next != NIL && self.buckets[next as usize].freq == freq;
         if alone && !next_fits {
             // The id's bucket would empty and no bucket has `freq`: raise the bucket in place.
@@ -349,18 +349,16 @@ impl Policy for LfuPolicy {
             self.buckets[key as usize].freq = freq;
             return;
         }
-        list::unlink(&mut self.nodes, &mut self.buckets[key as usize].head, i);
+        self.buckets[key as usize].list.unlink(&mut self.nodes, i);
         let target = if next_fits {
             next
         } else {
             self.link_bucket(key, freq)
         };
-        list::push_back(
-            &mut self.nodes,
-            &mut self.buckets[target as usize].head,
-            i,
-            target,
-        );
+        self.buckets[target as usize]
+            .list
+            .push_back(&mut self.nodes, i);
+        self.nodes[i as usize].bucket = target;
         if alone {
             self.unlink_bucket(key);
         }
@@ -382,7 +380,10 @@ impl Policy for LfuPolicy {
         if self.first == NIL {
             return None;
         }
-        Some(EntryId::new(self.buckets[self.first as usize].head))
+        self.buckets[self.first as usize]
+            .list
+            .front()
+            .map(EntryId::new)
     }
 
     #[inline]

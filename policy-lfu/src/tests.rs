@@ -319,7 +319,7 @@ fn validate_reports_a_wrong_bucket_pointer() {
 #[test]
 fn validate_reports_a_broken_link() {
     let mut lfu = with_ids(&[0, 1, 2]);
-    lfu.nodes[1].next = 0;
+    lfu.nodes[1].links.next = 0;
     assert!(lfu.validate().is_err());
 }
 

@@ -65,23 +65,16 @@ pub(crate) fn validate(lfu: &LfuPolicy) -> Result<(), InvariantViolation> {
              from 1",
             bucket.freq
         );
+        // The bucket's list, walked both ways ([`List::validate`]); each id on it names this
+        // bucket and is on no other list.
+        let count = bucket.list.validate(nodes, "bucket")?;
         ensure!(
-            bucket.head != NIL,
+            count > 0,
             "bucket {key} (frequency {}) is empty",
             bucket.freq
         );
-
-        // Forward: each node is resident, names this bucket, is new, and its successor links
-        // back to it; the circle closes at the head.
-        let mut count = 0;
-        let mut at = bucket.head;
-        loop {
-            ensure!(
-                (at as usize) < nodes.len(),
-                "bucket {key} reaches id {at}, outside the table"
-            );
+        for at in bucket.list.iter(nodes) {
             let node = nodes[at as usize];
-            ensure!(node.is_resident(), "bucket {key} reaches vacant id {at}");
             ensure!(
                 node.bucket == key,
                 "id {at} is on bucket {key}'s list but points to bucket {}",
@@ -91,41 +84,7 @@ pub(crate) fn validate(lfu: &LfuPolicy) -> Result<(), InvariantViolation> {
                 !std::mem::replace(&mut seen[at as usize], true),
                 "id {at} is listed twice"
             );
-            ensure!(
-                (node.next as usize) < nodes.len() && nodes[node.next as usize].prev == at,
-                "id {at} links next to {}, which does not link back",
-                node.next
-            );
-            count += 1;
-            at = node.next;
-            if at == bucket.head {
-                break;
-            }
         }
-        // Backward: the same circle, the same length.
-        let mut back = 0;
-        at = bucket.head;
-        loop {
-            let node = nodes[at as usize];
-            ensure!(
-                (node.prev as usize) < nodes.len() && nodes[node.prev as usize].next == at,
-                "id {at} links prev to {}, which does not link forward to it",
-                node.prev
-            );
-            back += 1;
-            ensure!(
-                back <= count,
-                "bucket {key}: walking prev does not return to the head in {count} steps"
-            );
-            at = node.prev;
-            if at == bucket.head {
-                break;
-            }
-        }
-        ensure!(
-            back == count,
-            "bucket {key}: {count} ids walking next but {back} walking prev"
-        );
 
         listed += count;
         prev_key = key;

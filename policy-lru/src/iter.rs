@@ -5,7 +5,7 @@ use std::iter::FusedIterator;
 
 use clientcache_policy_api::EntryId;
 
-use crate::list::Node;
+use clientcache_policy_api::list::{Links, List};
 
 /// Iterator over an [`LruPolicy`](crate::LruPolicy)'s resident ids, least recently used (the
 /// next victim) first. Double-ended: `.rev()` runs from the most recently used. Exact size.
@@ -29,7 +29,7 @@ use crate::list::Node;
 #[derive(Clone)]
 pub struct LruIter<'a> {
     /// The policy's node table.
-    nodes: &'a [Node],
+    nodes: &'a [Links],
     /// The id `next` yields next; meaningless when `remaining == 0`.
     front: u32,
     /// The id `next_back` yields next; meaningless when `remaining == 0`.
@@ -40,17 +40,14 @@ pub struct LruIter<'a> {
 }
 
 impl<'a> LruIter<'a> {
-    /// Iterates the circular list headed by `head` holding `len` ids.
+    /// Iterates `list`, which holds `len` ids.
     #[inline]
-    pub(crate) fn new(nodes: &'a [Node], head: u32, len: usize) -> Self {
-        let back = if len == 0 {
-            head
-        } else {
-            nodes[head as usize].prev
-        };
+    pub(crate) fn new(nodes: &'a [Links], list: List, len: usize) -> Self {
+        let front = list.front().unwrap_or(clientcache_policy_api::list::NIL);
+        let back = list.back(nodes).unwrap_or(front);
         LruIter {
             nodes,
-            front: head,
+            front,
             back,
             remaining: len,
         }

@@ -32,8 +32,8 @@
 //!
 //! One node of two `u32` links (8 bytes) per id, in a `Vec` indexed by
 //! [`EntryId::index`]. Resident ids form a single *circular* doubly linked list threaded through
-//! the table: `head` is the least recently used id (the victim) and `nodes[head].prev` the most
-//! recently used. This is Mattson's LRU stack (R. L. Mattson, J. Gecsei, D. R. Slutz,
+//! the table (the contract crate's shared [`List`](clientcache_policy_api::list::List)): its
+//! front is the least recently used id (the victim) and its back the most recently used. This is Mattson's LRU stack (R. L. Mattson, J. Gecsei, D. R. Slutz,
 //! I. L. Traiger, "Evaluation techniques for storage hierarchies", IBM Systems Journal 9(2),
 //! 1970) as an intrusive list with index links, as in quick_cache's `linked_slab`.
 //!
@@ -43,10 +43,10 @@
 //! 1. A node is vacant (both links `NIL = u32::MAX`) iff its id is not resident; a resident
 //!    node's links are never `NIL`, because the list is circular.
 //! 2. Links are symmetric: `nodes[nodes[i].next].prev == i` and `nodes[nodes[i].prev].next == i`.
-//! 3. Walking `next` from `head` visits every resident id exactly once, in recency order, and
-//!    comes back to `head` after `len` steps; `head == NIL` iff `len == 0`.
+//! 3. Walking `next` from the front visits every resident id exactly once, in recency order,
+//!    and comes back to the front after `len` steps; the list is empty iff `len == 0`.
 //!
-//! Circularity makes an access to the victim free: rotating `head` one step turns the LRU into
+//! Circularity makes an access to the victim free: rotating the head one step turns the LRU into
 //! the MRU without touching a link. Every other access is one unlink and one append: at most
 //! six loads and stores on three nodes.
 //!
@@ -66,7 +66,6 @@
 #![forbid(unsafe_code)]
 
 mod iter;
-mod list;
 #[cfg(test)]
 mod tests;
 
@@ -74,8 +73,8 @@ use std::fmt;
 
 use clientcache_policy_api::{EntryId, InvariantViolation, Policy, ensure};
 
+use clientcache_policy_api::list::{Links, List};
 pub use iter::LruIter;
-use list::{NIL, Node};
 
 /// Exact LRU: evicts the id least recently inserted or accessed.
 ///
@@ -97,14 +96,14 @@ use list::{NIL, Node};
 #[derive(Clone)]
 pub struct LruPolicy {
     /// Links of every id seen since the last `clear`, indexed by `EntryId::index()`.
-    /// Invariant: node `i` is resident (non-`NIL` links) iff `i` is on the list from `head`;
-    /// vacant nodes have both links `NIL`. Grows to the largest id inserted; never shrinks
-    /// except on `clear`, which keeps the allocation.
-    nodes: Vec<Node>,
-    /// The least recently used id, i.e. the next victim; its `prev` is the most recently used.
-    /// Invariant: `NIL` iff `len == 0`.
-    head: u32,
-    /// Number of resident ids. Invariant: the length of the list from `head`.
+    /// Invariant: node `i` is linked iff `i` is on `list`; vacant nodes have both links `NIL`.
+    /// Grows to the largest id inserted; never shrinks except on `clear`, which keeps the
+    /// allocation.
+    nodes: Vec<Links>,
+    /// The recency order: the front is the least recently used id, i.e. the next victim; the
+    /// back the most recently used. Invariant: empty iff `len == 0`.
+    list: List,
+    /// Number of resident ids. Invariant: the length of `list`.
     len: usize,
 }
 
@@ -113,7 +112,7 @@ impl Default for LruPolicy {
     fn default() -> Self {
         LruPolicy {
             nodes: Vec::new(),
-            head: NIL,
+            list: List::EMPTY,
             len: 0,
         }
     }
@@ -157,14 +156,14 @@ impl LruPolicy {
     #[inline]
     #[must_use]
     pub fn contains(&self, id: EntryId) -> bool {
-        self.nodes.get(id.index()).is_some_and(|n| n.is_resident())
+        self.nodes.get(id.index()).is_some_and(|n| n.is_linked())
     }
 
     /// Grows the table so that `index` is in it. Called once per new largest id.
     #[cold]
     #[inline(never)]
     fn grow(&mut self, index: usize) {
-        self.nodes.resize(index + 1, Node::VACANT);
+        self.nodes.resize(index + 1, Links::VACANT);
     }
 }
 
@@ -196,12 +195,12 @@ impl Policy for LruPolicy {
         let index = id.index();
         if index >= self.nodes.len() {
             self.grow(index);
-        } else if self.nodes[index].is_resident() {
+        } else if self.nodes[index].is_linked() {
             debug_assert!(false, "on_insert: {id:?} is already resident");
-            list::move_to_back(&mut self.nodes, &mut self.head, id.get());
+            self.list.move_to_back(&mut self.nodes, id.get());
             return;
         }
-        list::push_back(&mut self.nodes, &mut self.head, id.get());
+        self.list.push_back(&mut self.nodes, id.get());
         self.len += 1;
     }
 
@@ -213,7 +212,7 @@ impl Policy for LruPolicy {
             debug_assert!(false, "on_access: {id:?} is not resident");
             return;
         }
-        list::move_to_back(&mut self.nodes, &mut self.head, id.get());
+        self.list.move_to_back(&mut self.nodes, id.get());
     }
 
     /// Forgets `id`. A caller bug (`id` not resident) fails a `debug_assert!`; in release
@@ -224,40 +223,36 @@ impl Policy for LruPolicy {
             debug_assert!(false, "on_remove: {id:?} is not resident");
             return;
         }
-        list::unlink(&mut self.nodes, &mut self.head, id.get());
+        self.list.unlink(&mut self.nodes, id.get());
         self.len -= 1;
     }
 
     #[inline]
     fn victim(&mut self) -> Option<EntryId> {
-        (self.head != NIL).then(|| EntryId::new(self.head))
+        self.list.front().map(EntryId::new)
     }
 
     #[inline]
     fn evict(&mut self) -> Option<EntryId> {
-        let head = self.head;
-        if head == NIL {
-            return None;
-        }
-        list::unlink(&mut self.nodes, &mut self.head, head);
+        let front = self.list.pop_front(&mut self.nodes)?;
         self.len -= 1;
-        Some(EntryId::new(head))
+        Some(EntryId::new(front))
     }
 
     #[inline]
     fn iter(&self) -> LruIter<'_> {
-        LruIter::new(&self.nodes, self.head, self.len)
+        LruIter::new(&self.nodes, self.list, self.len)
     }
 
     /// Forgets every id in O(1), keeping the table's allocation.
     fn clear(&mut self) {
         self.nodes.clear();
-        self.head = NIL;
+        self.list = List::EMPTY;
         self.len = 0;
     }
 
-    /// Walks the list both ways from `head` and scans the table: checks link symmetry, that the
-    /// list holds exactly `len` distinct ids and that they are exactly the resident nodes.
+    /// Walks the list both ways ([`List::validate`]) and scans the table: the list holds
+    /// exactly `len` distinct ids and they are exactly the linked nodes.
     fn validate(&self) -> Result<(), InvariantViolation> {
         let nodes = &self.nodes;
         ensure!(
@@ -265,64 +260,24 @@ impl Policy for LruPolicy {
             "node table has {} slots, more than there are ids",
             nodes.len()
         );
-        let resident = nodes.iter().filter(|n| n.is_resident()).count();
+        let linked = nodes.iter().filter(|n| n.is_linked()).count();
         ensure!(
-            resident == self.len,
-            "{resident} resident nodes in the table, but len is {}",
+            linked == self.len,
+            "{linked} linked nodes in the table, but len is {}",
             self.len
         );
         for (i, n) in nodes.iter().enumerate() {
             ensure!(
-                n.is_resident() || n.prev == NIL,
-                "vacant node {i} has prev link {}",
-                n.prev
+                n.is_linked() || *n == Links::VACANT,
+                "vacant node {i} has links {n:?}"
             );
         }
-        if self.head == NIL {
-            ensure!(self.len == 0, "head is NIL but len is {}", self.len);
-            return Ok(());
-        }
-        ensure!(self.len > 0, "len is 0 but head is {}", self.head);
-        for (direction, forward) in [("next", true), ("prev", false)] {
-            let mut seen = vec![false; nodes.len()];
-            let mut at = self.head;
-            for step in 0..self.len {
-                ensure!(
-                    (at as usize) < nodes.len(),
-                    "walking {direction} from head reached {at}, outside the table"
-                );
-                let node = nodes[at as usize];
-                ensure!(
-                    node.is_resident(),
-                    "walking {direction} from head reached vacant node {at} at step {step}"
-                );
-                ensure!(
-                    !std::mem::replace(&mut seen[at as usize], true),
-                    "walking {direction} from head visits {at} twice"
-                );
-                let to = if forward { node.next } else { node.prev };
-                ensure!(
-                    (to as usize) < nodes.len(),
-                    "node {at} links {direction} to {to}, outside the table"
-                );
-                let back = if forward {
-                    nodes[to as usize].prev
-                } else {
-                    nodes[to as usize].next
-                };
-                ensure!(
-                    back == at,
-                    "node {at} links {direction} to {to}, which does not link back (links {back})"
-                );
-                at = to;
-            }
-            ensure!(
-                at == self.head,
-                "walking {direction} {} steps from head {} ends at {at}, not back at head",
-                self.len,
-                self.head
-            );
-        }
+        let walked = self.list.validate(nodes, "LRU")?;
+        ensure!(
+            walked == self.len,
+            "the list holds {walked} ids, but len is {}",
+            self.len
+        );
         Ok(())
     }
 }

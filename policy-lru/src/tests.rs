@@ -3,7 +3,7 @@
 use clientcache_policy_api::{EntryId, Policy};
 
 use crate::LruPolicy;
-use crate::list::Node;
+use clientcache_policy_api::list::Links as Node;
 
 fn id(i: u32) -> EntryId {
     EntryId::new(i)
