@@ -10,7 +10,8 @@
 //! - [`model`]: plain, obviously-correct reference models of the cache's semantics for each
 //!   policy (sorting by frequency and last use, O(n log n) per operation);
 //! - [`ops`]: the operation vocabulary, its proptest generator, and the functions that run one
-//!   operation against the real cache, a bare policy and a model, so tests compare them op by op;
+//!   operation against the real cache, a bare policy and a model, so tests compare them op by op
+//!   (both re-exported from `clientcache-model`);
 //! - [`mod@bench`]: the side-by-side benchmark against the peers;
 //! - [`demo`]: what the README's main command shows;
 //! - the research harness: [`trace`] reads the published traces, [`workload`] generates
@@ -23,31 +24,19 @@
 //!   options to their output;
 //! - the `clientcache-verify` binary runs them (see `verify/README.md`).
 //!
-//! Under `--cfg loom` only [`model`] and [`ops`] are built: the loom models need nothing else,
-//! and the harness's dependencies (tokio among them) do not build under loom.
+//! [`model`] and [`ops`] come from the `clientcache-model` crate, which the loom models
+//! (`clientcache-loom`) and the fuzz target share without this crate's heavy dependencies.
 #![forbid(unsafe_code)]
 
-#[cfg(not(loom))]
 pub mod bench;
-#[cfg(not(loom))]
 pub mod conformance;
-#[cfg(not(loom))]
 pub mod demo;
-#[cfg(not(loom))]
 pub mod harness;
-pub mod model;
-pub mod ops;
-#[cfg(not(loom))]
+pub use clientcache_model::{model, ops};
 pub mod opt;
-#[cfg(not(loom))]
 pub mod plot;
-#[cfg(not(loom))]
 pub mod policies;
-#[cfg(not(loom))]
 pub mod reference;
-#[cfg(not(loom))]
 pub mod sim;
-#[cfg(not(loom))]
 pub mod trace;
-#[cfg(not(loom))]
 pub mod workload;

@@ -2,7 +2,6 @@
 //! `aws-config`, which `clientcache` (whose doctests run the rest of the README) does not
 //! depend on. The README marks the block `rust,ignore` for that reason; the first test checks
 //! that the block is, verbatim, the body of the second, so the two cannot drift.
-#![cfg(not(loom))]
 
 const README: &str = include_str!("../../README.md");
 const THIS_FILE: &str = include_str!("aws_readme.rs");

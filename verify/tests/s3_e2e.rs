@@ -5,7 +5,6 @@
 //! virtualenv, starts it on a free loopback port, runs this test with `--ignored`, and stops it.
 //! Ignored by a plain `cargo test`, and failing loudly when run without the endpoint: never a
 //! silent pass.
-#![cfg(not(loom))]
 
 use aws_config::BehaviorVersion;
 use aws_credential_types::Credentials;

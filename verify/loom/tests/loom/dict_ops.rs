@@ -4,8 +4,8 @@
 
 use crate::check::{Final, Record, assert_conserved, explain, recording_cache, run_ops};
 use clientcache::{LfuPolicy, LruPolicy, Policy};
-use clientcache_verify::model::ModelPolicy;
-use clientcache_verify::ops::Op;
+use clientcache_model::model::ModelPolicy;
+use clientcache_model::ops::Op;
 use loom::thread;
 
 /// Runs one op list per thread (the last on the model's main thread) on a fresh cache, then

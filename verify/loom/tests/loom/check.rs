@@ -11,8 +11,8 @@
 //! listener call, the final entries in policy order and the final counters.
 
 use clientcache::{Cache, CacheStats, LruPolicy, Policy};
-use clientcache_verify::model::{ModelPolicy, ModelStats, ReferenceCache};
-use clientcache_verify::ops::{Op, Outcome, Removal, Subject, model_step};
+use clientcache_model::model::{ModelPolicy, ModelStats, ReferenceCache};
+use clientcache_model::ops::{Op, Outcome, Removal, Subject, model_step};
 use loom::thread::ThreadId;
 use std::sync::{Arc, Mutex};
 

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 \
-//!     cargo test -p clientcache-verify --release --test loom --target-dir target-loom
+//!     cargo test -p clientcache-loom --release --test loom --target-dir target-loom
 //! ```
 //!
 //! Each model is small on purpose: a few operations per thread, capacity 1 or 2, so evictions,

@@ -168,7 +168,7 @@ pub const SCENARIO_MAX_OPS: usize = 1024;
 ///
 /// ```
 /// use arbitrary::{Arbitrary, Unstructured};
-/// use clientcache_verify::ops::{Scenario, check_scenario};
+/// use clientcache_model::ops::{Scenario, check_scenario};
 ///
 /// let bytes = [3u8, 0, 1, 0, 2, 6, 1, 0, 3];
 /// let scenario = Scenario::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
