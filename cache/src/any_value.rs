@@ -43,8 +43,18 @@ impl Stored {
     }
 }
 
-/// A bounded cache of values of any type under keys `K`, read back typed (see the
-/// [module docs](self)).
+/// A bounded cache of values of any type under keys `K`, read back typed.
+///
+/// A service keeps clients of many kinds (an object store's, a queue's, a database's) and wants
+/// one bound, one policy and one set of counters over all of them, not one cache per type.
+/// Values are stored type-erased with their type's name; a typed read downcasts and clones
+/// (clients are `Arc`s inside, so a clone is cheap); a read as the wrong type is an
+/// [`Error::TypeMismatch`] naming both types, never a panic.
+///
+/// It is a [`Cache`] over the erased value with the policy chosen at run time ([`AnyCache`]):
+/// each method means what the `Cache` method of the same name means, and is documented there.
+/// Keys may say when their entry stops being valid ([`ExpiringKey`]): the cache then never
+/// serves it past that instant minus a margin ([`AnyValueCacheBuilder::expiry_margin`]).
 ///
 /// # Examples
 ///

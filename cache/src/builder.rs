@@ -16,13 +16,13 @@ use std::time::Duration;
 /// Configures a [`Cache`]: `max_size`, shards, policy, hasher, eviction listener, expiry.
 ///
 /// Start from [`Cache::builder`] (a policy type with `Default`) or
-/// [`CacheBuilder::with_policy`] (a policy value). With [`AnyPolicy`](crate::AnyPolicy), the
-/// policy is chosen at run time by [`policy`](CacheBuilder::policy) or
-/// [`policy_name`](CacheBuilder::policy_name).
+/// [`CacheBuilder::with_policy`] (a policy value). With `AnyPolicy` (any policy feature), the
+/// policy is chosen at run time by `policy` or `policy_name`.
 ///
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, AnyCache};
 ///
 /// // E.g. from a config file or an environment variable.
@@ -30,6 +30,7 @@ use std::time::Duration;
 /// let cache: AnyCache<String, u32> = Cache::builder().max_size(100).policy_name(name)?.build()?;
 /// assert_eq!(cache.policy_name(), "LFU");
 /// assert_eq!(cache.max_size(), 100);
+/// # }
 /// # Ok::<(), clientcache::Error>(())
 /// ```
 #[must_use = "a builder does nothing until `build` is called"]
@@ -121,6 +122,7 @@ impl<K, V, P: Policy> CacheBuilder<K, V, P> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{CacheBuilder, LruPolicy};
     ///
     /// let cache = CacheBuilder::<u32, u32, _>::with_policy(LruPolicy::with_capacity(64))
@@ -128,6 +130,7 @@ impl<K, V, P: Policy> CacheBuilder<K, V, P> {
     ///     .build()
     ///     .unwrap();
     /// assert_eq!(cache.max_size(), 64);
+    /// # }
     /// ```
     pub fn with_policy(policy: P) -> Self {
         CacheBuilder {
@@ -148,11 +151,13 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache = Cache::<u32, u32, LruPolicy>::builder().max_size(0).build().unwrap();
     /// cache.insert(1, 1).unwrap();
     /// assert!(cache.is_empty());
+    /// # }
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn max_size(mut self, max_size: usize) -> Self {
@@ -196,6 +201,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Error, LruPolicy};
     ///
     /// let cache = Cache::<u64, u64, LruPolicy>::builder().max_size(1000).shards(8).build()?;
@@ -206,7 +212,8 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// let refused = Cache::<u64, u64, LruPolicy>::builder().max_size(4).shards(8).build();
     /// assert!(matches!(refused, Err(Error::MaxSizeBelowShards { .. })));
     /// assert!(Cache::<u64, u64, LruPolicy>::builder().shards(0).build().is_err());
-    /// # Ok::<(), Error>(())
+    /// # }
+    /// # Ok::<(), clientcache::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn shards(mut self, shards: usize) -> Self {
@@ -220,6 +227,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     /// use std::hash::RandomState;
     ///
@@ -229,6 +237,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     ///     .unwrap();
     /// cache.insert(1, 1).unwrap();
     /// assert_eq!(cache.get(&1), Some(1));
+    /// # }
     /// ```
     pub fn hasher<S2>(self, hasher: S2) -> CacheBuilder<K, V, P, S2> {
         CacheBuilder {
@@ -252,6 +261,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy, ManualClock};
     /// use std::time::Duration;
     ///
@@ -265,6 +275,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// assert!(cache.contains_key("eu-west-1"));
     /// clock.advance(Duration::from_secs(1));
     /// assert!(!cache.contains_key("eu-west-1"));
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
@@ -281,6 +292,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy, ManualClock};
     /// use std::time::Duration;
     ///
@@ -296,6 +308,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// assert_eq!(cache.peek("tenant-a"), Some(1)); // a peek does not restart it
     /// clock.advance(Duration::from_secs(10));
     /// assert_eq!(cache.get("tenant-a"), None);
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
@@ -326,12 +339,14 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     /// use std::time::Duration;
     ///
     /// let cache = Cache::<&str, u32, LruPolicy>::builder().per_entry_expiry().build()?;
     /// cache.insert_with_ttl("a", 1, Duration::from_secs(60))?;
     /// assert_eq!(cache.get("a"), Some(1));
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
@@ -363,6 +378,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy, RemovalCause};
     /// use std::sync::atomic::{AtomicUsize, Ordering};
     /// use std::sync::Arc;
@@ -381,6 +397,7 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// cache.insert(1, 1).unwrap();
     /// cache.insert(2, 2).unwrap();
     /// assert_eq!(closed.load(Ordering::Relaxed), 1);
+    /// # }
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn eviction_listener<F>(mut self, listener: F) -> Self
@@ -404,10 +421,12 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Error, LruPolicy, MAX_SIZE_LIMIT};
     ///
     /// let built = Cache::<u32, u32, LruPolicy>::builder().max_size(MAX_SIZE_LIMIT + 1).build();
     /// assert!(matches!(built, Err(Error::InvalidMaxSize { .. })));
+    /// # }
     /// ```
     pub fn build(self) -> Result<Cache<K, V, P, S>, Error>
     where

@@ -33,6 +33,7 @@ use std::time::Duration;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, Error, LruPolicy};
 ///
 /// let cache: Cache<&str, String, LruPolicy> = Cache::new(2);
@@ -42,7 +43,8 @@ use std::time::Duration;
 /// cache.insert("c", "client c".to_string())?; // evicts "b", the least recently used
 /// assert_eq!(cache.keys(), ["a", "c"]);
 /// assert!(matches!(cache.try_get("b"), Err(Error::NotCached { .. })));
-/// # Ok::<(), Error>(())
+/// # }
+/// # Ok::<(), clientcache::Error>(())
 /// ```
 pub struct Cache<K, V, P, S = DefaultHashBuilder> {
     inner: Arc<Inner<K, V, P, S>>,
@@ -124,10 +126,12 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LfuPolicy};
     ///
     /// let cache: Cache<u32, u32, LfuPolicy> = Cache::new(100);
     /// assert_eq!(cache.max_size(), 100);
+    /// # }
     /// ```
     #[track_caller]
     #[must_use]
@@ -144,10 +148,12 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache = Cache::<String, u32, LruPolicy>::builder().build().unwrap();
     /// assert_eq!(cache.max_size(), 10);
+    /// # }
     /// ```
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn builder() -> CacheBuilder<K, V, P> {
@@ -166,10 +172,12 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<String, u32, LruPolicy> = Cache::default();
     /// assert_eq!(cache.max_size(), 10);
+    /// # }
     /// ```
     fn default() -> Self {
         Self::new(DEFAULT_MAX_SIZE)
@@ -275,13 +283,15 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Error, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
     /// cache.insert("s3", 1)?;
     /// assert!(matches!(cache.insert("s3", 2), Err(Error::AlreadyCached { .. })));
     /// assert_eq!(cache.get("s3"), Some(1));
-    /// # Ok::<(), Error>(())
+    /// # }
+    /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn insert(&self, key: K, value: V) -> Result<(), Error>
     where
@@ -306,6 +316,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy, ManualClock};
     /// use std::time::Duration;
     ///
@@ -318,6 +329,7 @@ where
     /// cache.insert("static", 2)?; // no deadline
     /// clock.advance(Duration::from_secs(900));
     /// assert_eq!(cache.keys(), ["static"]);
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn insert_with_ttl(&self, key: K, value: V, ttl: Duration) -> Result<(), Error>
@@ -361,6 +373,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<String, u32, LruPolicy> = Cache::new(10);
@@ -368,6 +381,7 @@ where
     /// assert_eq!(cache.get("lambda"), Some(7)); // &str looks up a String key
     /// assert_eq!(cache.get("sqs"), None);
     /// assert_eq!((cache.stats().hits, cache.stats().misses), (1, 1));
+    /// # }
     /// ```
     #[inline]
     pub fn get<Q>(&self, key: &Q) -> Option<V>
@@ -392,6 +406,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(2);
@@ -400,6 +415,7 @@ where
     /// assert_eq!(cache.peek(&1), Some(10));
     /// assert_eq!(cache.keys(), [1, 2]); // 1 is still the next victim
     /// assert_eq!(cache.stats().requests(), 0);
+    /// # }
     /// ```
     #[inline]
     pub fn peek<Q>(&self, key: &Q) -> Option<V>
@@ -421,6 +437,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Error, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
@@ -428,7 +445,8 @@ where
     /// assert_eq!(cache.try_get("ec2")?, 1);
     /// let err = cache.try_get("iam").unwrap_err();
     /// assert!(err.to_string().starts_with("key `\"iam\"` is not cached"));
-    /// # Ok::<(), Error>(())
+    /// # }
+    /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn try_get<Q>(&self, key: &Q) -> Result<V, Error>
     where
@@ -443,12 +461,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.insert(1, 10).unwrap();
     /// assert!(cache.contains_key(&1));
     /// assert!(!cache.contains_key(&2));
+    /// # }
     /// ```
     #[inline]
     pub fn contains_key<Q>(&self, key: &Q) -> bool
@@ -471,13 +491,15 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Error, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
     /// cache.insert("sts", 1)?;
     /// assert_eq!(cache.remove("sts")?, 1);
     /// assert!(matches!(cache.remove("sts"), Err(Error::NotCached { .. })));
-    /// # Ok::<(), Error>(())
+    /// # }
+    /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn remove<Q>(&self, key: &Q) -> Result<V, Error>
     where
@@ -504,6 +526,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -513,6 +536,7 @@ where
     /// assert_eq!(cache.pop_victim(), Some((2, 20)));
     /// assert_eq!(cache.pop_victim(), Some((1, 10)));
     /// assert_eq!(cache.pop_victim(), None);
+    /// # }
     /// ```
     pub fn pop_victim(&self) -> Option<(K, V)>
     where
@@ -544,12 +568,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.insert(1, 10).unwrap();
     /// cache.clear();
     /// assert!(cache.is_empty());
+    /// # }
     /// ```
     pub fn clear(&self) {
         let now = self.now();
@@ -565,6 +591,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(2);
@@ -572,6 +599,7 @@ where
     ///     cache.insert(key, key).unwrap();
     /// }
     /// assert_eq!(cache.len(), 2);
+    /// # }
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
@@ -594,6 +622,7 @@ where
     /// cache sees no traffic, call this periodically, from a thread:
     ///
     /// ```no_run
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// # use clientcache::{Cache, LruPolicy};
     /// # let cache: Cache<u32, u32, LruPolicy> = Cache::new(1);
     /// let purger = cache.clone();
@@ -601,11 +630,13 @@ where
     ///     std::thread::sleep(std::time::Duration::from_secs(30));
     ///     purger.purge_expired();
     /// });
+    /// # }
     /// ```
     ///
     /// or from an async runtime, e.g. a tokio interval:
     ///
     /// ```no_run
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// # use clientcache::{Cache, LruPolicy};
     /// # async fn start(cache: Cache<u32, u32, LruPolicy>) {
     /// let purger = cache.clone();
@@ -617,6 +648,7 @@ where
     ///     }
     /// });
     /// # }
+    /// # }
     /// ```
     ///
     /// (A loop holding a clone keeps the cache alive; hold a `Weak`-like handle of your own, or
@@ -625,6 +657,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy, ManualClock};
     /// use std::time::Duration;
     ///
@@ -640,6 +673,7 @@ where
     /// clock.advance(Duration::from_secs(30));
     /// assert_eq!(cache.purge_expired(), 1);
     /// assert_eq!(cache.stats().expirations, 1);
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn purge_expired(&self) -> usize {
@@ -657,12 +691,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(2);
     /// assert!(cache.is_empty());
     /// cache.insert(1, 1).unwrap();
     /// assert!(!cache.is_empty());
+    /// # }
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -674,10 +710,12 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(3);
     /// assert_eq!(cache.max_size(), 3);
+    /// # }
     /// ```
     #[must_use]
     pub fn max_size(&self) -> usize {
@@ -689,10 +727,12 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache = Cache::<u32, u32, LruPolicy>::builder().max_size(64).shards(4).build()?;
     /// assert_eq!(cache.shard_count(), 4);
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     #[must_use]
@@ -707,12 +747,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache = Cache::<u32, u32, LruPolicy>::builder().max_size(64).shards(4).build()?;
     /// let shard = cache.shard_index(&7);
     /// assert!(shard < 4);
     /// assert_eq!(cache.deep_clone().shard_index(&7), shard);
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn shard_index<Q>(&self, key: &Q) -> usize
@@ -742,6 +784,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -752,6 +795,7 @@ where
     /// cache.set_max_size(2)?;
     /// assert_eq!(cache.keys(), [3, 0]); // 1 and 2 were the next victims
     /// assert!(cache.set_max_size(usize::MAX).is_err());
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn set_max_size(&self, max_size: usize) -> Result<(), Error> {
@@ -770,6 +814,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(1);
@@ -777,6 +822,7 @@ where
     /// cache.insert(2, 2).unwrap();
     /// let stats = cache.stats();
     /// assert_eq!((stats.inserts, stats.evictions), (2, 1));
+    /// # }
     /// ```
     #[must_use]
     pub fn stats(&self) -> CacheStats {
@@ -788,12 +834,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, CacheStats, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(1);
     /// cache.get(&1);
     /// cache.reset_stats();
     /// assert_eq!(cache.stats(), CacheStats::default());
+    /// # }
     /// ```
     pub fn reset_stats(&self) {
         self.shards().with_all(|shards| {
@@ -808,10 +856,12 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LfuPolicy};
     ///
     /// let cache: Cache<u32, u32, LfuPolicy> = Cache::new(1);
     /// assert_eq!(cache.policy_name(), "LFU");
+    /// # }
     /// ```
     #[must_use]
     pub fn policy_name(&self) -> &'static str {
@@ -832,6 +882,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(4);
@@ -839,6 +890,7 @@ where
     ///     cache.insert(key, key).unwrap();
     /// }
     /// cache.validate().unwrap();
+    /// # }
     /// ```
     pub fn validate(&self) -> Result<(), InvariantViolation> {
         self.shards()

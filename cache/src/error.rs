@@ -12,6 +12,7 @@ use std::fmt::{self, Debug};
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, Error, LruPolicy};
 ///
 /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
@@ -23,6 +24,7 @@ use std::fmt::{self, Debug};
 ///     "key `\"eu-west-1\"` is already cached; remove it first, \
 ///      or use get_or_insert_with to reuse the cached value",
 /// );
+/// # }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -106,8 +108,7 @@ pub enum Error {
          CacheBuilder::per_entry_expiry (or time_to_live, time_to_idle, expire_after or clock)"
     )]
     ExpiryDisabled,
-    /// A typed read of an [`AnyValueCache`](crate::AnyValueCache) found a value of another
-    /// type under the key.
+    /// A typed read of an `AnyValueCache` found a value of another type under the key.
     #[error(
         "key `{key}` holds a `{stored}`, not the requested `{expected}`; read it as the type it \
          was cached as, or cache each client type under its own key"

@@ -19,6 +19,7 @@ use std::hash::BuildHasher;
 /// seeded hasher, for example std's SipHash:
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, LruPolicy};
 /// use std::hash::RandomState;
 ///
@@ -28,6 +29,7 @@ use std::hash::BuildHasher;
 ///     .unwrap();
 /// cache.insert("tenant-42".to_string(), 1).unwrap();
 /// assert_eq!(cache.get("tenant-42"), Some(1));
+/// # }
 /// ```
 ///
 /// Keys chosen by your own code (regions, profiles, service names) do not need one.

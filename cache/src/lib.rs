@@ -16,6 +16,7 @@
 //! # Examples
 //!
 //! ```
+//! # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 //! use clientcache::{Cache, AnyCache, Error, LruPolicy};
 //!
 //! #[derive(Clone, Debug)]
@@ -40,17 +41,29 @@
 //! // Policy chosen at run time, e.g. from configuration.
 //! let dynamic: AnyCache<String, Client> = Cache::builder().max_size(50).policy_name("LFU")?.build()?;
 //! assert_eq!(dynamic.policy_name(), "LFU");
-//! # Ok::<(), Error>(())
+//! # }
+//! # Ok::<(), clientcache::Error>(())
 //! ```
 //!
 //! # Policies
 //!
 //! A cache is generic over its [`Policy`] (the contract lives in `clientcache-policy-api`).
-//! Cargo features pick what is compiled in: `lru` ([`LruPolicy`]), `lfu` ([`LfuPolicy`]) and
-//! `tinylfu` ([`TinyLfuPolicy`], W-TinyLFU), all on by default. Name one as `P` to fix it at compile time, or use [`AnyCache`]
-//! (`Cache<K, V, AnyPolicy>`) and choose by [`PolicyKind`] or by name at run time. With no
-//! policy feature only custom policies are available (no `PolicyKind`, `AnyPolicy`,
-//! `AnyCache`).
+//! Cargo features pick what is compiled in: `lru` (`LruPolicy`), `lfu` (`LfuPolicy`) and
+//! `tinylfu` (`TinyLfuPolicy`, W-TinyLFU), all on by default ([features](#features)). Name one
+//! as `P` to fix it at compile time, or use `AnyCache` (`Cache<K, V, AnyPolicy>`) and choose by
+//! `PolicyKind` or by name at run time. With no policy feature only custom policies are
+//! available (no `PolicyKind`, `AnyPolicy`, `AnyCache`, `AnyValueCache`).
+#![cfg_attr(
+    all(feature = "lru", feature = "lfu", feature = "tinylfu"),
+    doc = "\nSee [`LruPolicy`], [`LfuPolicy`], [`TinyLfuPolicy`], [`AnyCache`], [`PolicyKind`] \
+           and [`AnyValueCache`]."
+)]
+//!
+//! # Features
+//!
+//! The Cargo features, from the comments in the crate's `Cargo.toml`:
+//!
+#![doc = document_features::document_features!()]
 //!
 //! # Concurrency model
 //!
@@ -113,21 +126,18 @@
 //! one probe comparing the stored key, one policy call, one clone and one counter increment;
 //! neither hits nor steady-state inserts allocate.
 #![forbid(unsafe_code)]
-// The docs link to the policies and to run-time selection, which a build without a policy
-// feature leaves out.
-#![cfg_attr(
-    not(all(feature = "lru", feature = "lfu", feature = "tinylfu")),
-    allow(rustdoc::broken_intra_doc_links)
-)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 mod any_value;
 #[cfg(feature = "aws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
 pub mod aws;
 mod builder;
 mod cache;
 mod delivery;
 mod error;
+#[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
 mod expiring_key;
 mod expiry;
 mod flight;
@@ -147,23 +157,39 @@ mod testing;
 mod update;
 
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu")))
+)]
 pub use any_value::{AnyValueCache, AnyValueCacheBuilder};
 pub use builder::CacheBuilder;
 pub use cache::Cache;
 pub use clientcache_policy_api::{EntryId, InvariantViolation, Policy};
 #[cfg(feature = "lfu")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lfu")))]
 pub use clientcache_policy_lfu::LfuPolicy;
 #[cfg(feature = "lru")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lru")))]
 pub use clientcache_policy_lru::LruPolicy;
 #[cfg(feature = "tinylfu")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tinylfu")))]
 pub use clientcache_policy_tinylfu::TinyLfuPolicy;
 pub use error::Error;
+#[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu")))
+)]
 pub use expiring_key::{DEFAULT_EXPIRY_MARGIN, ExpiringKey};
 pub use expiry::{Clock, Expiry, ManualClock, MonotonicClock};
 pub use hasher::DefaultHashBuilder;
 pub use label::LABEL_LIMIT;
 pub use listener::RemovalCause;
 #[cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "lru", feature = "lfu", feature = "tinylfu")))
+)]
 pub use policy_kind::{AnyCache, AnyPolicy, AnyPolicyIter, PolicyKind};
 pub use shard::Compute;
 pub use sharding::MAX_SHARDS;

@@ -19,6 +19,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, LruPolicy, RemovalCause};
 /// use std::sync::{Arc, Mutex};
 ///
@@ -36,6 +37,7 @@ use std::fmt;
 ///     *log.lock().unwrap(),
 ///     [(1, RemovalCause::Evicted), (2, RemovalCause::Removed)]
 /// );
+/// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -125,6 +125,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     /// use std::sync::atomic::{AtomicU32, Ordering};
     ///
@@ -138,6 +139,7 @@ where
     /// let b = cache.get_or_insert_with("us-east-1", || make_client("us-east-1"));
     /// assert_eq!(a, b);
     /// assert_eq!(created.load(Ordering::Relaxed), 1);
+    /// # }
     /// ```
     pub fn get_or_insert_with<F>(&self, key: K, init: F) -> V
     where
@@ -169,6 +171,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
@@ -178,6 +181,7 @@ where
     /// assert!(!cache.contains_key("ssm")); // nothing cached
     /// assert_eq!(cache.try_get_or_insert_with("ssm", || Ok::<_, String>(3)), Ok(3));
     /// assert_eq!(cache.get("ssm"), Some(3));
+    /// # }
     /// ```
     pub fn try_get_or_insert_with<F, E>(&self, key: K, init: F) -> Result<V, E>
     where
@@ -234,6 +238,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -251,6 +256,7 @@ where
     /// }));
     /// assert_eq!(client, "client for eu-west-1");
     /// assert_eq!(cache.get("eu-west-1").as_deref(), Some("client for eu-west-1"));
+    /// # }
     /// ```
     pub async fn get_or_insert_with_async<F, Fut>(&self, key: K, init: F) -> V
     where
@@ -285,6 +291,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -303,6 +310,7 @@ where
     /// assert!(!cache.contains_key("sts")); // nothing cached
     /// let loaded = block_on(cache.try_get_or_insert_with_async("sts", || async { Ok::<_, &str>(4) }));
     /// assert_eq!(loaded, Ok(4));
+    /// # }
     /// ```
     pub async fn try_get_or_insert_with_async<F, Fut, E>(&self, key: K, init: F) -> Result<V, E>
     where

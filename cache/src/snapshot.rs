@@ -27,6 +27,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -35,6 +36,7 @@ where
     /// }
     /// cache.get(&1);
     /// assert_eq!(cache.keys(), [2, 3, 1]);
+    /// # }
     /// ```
     #[must_use]
     pub fn keys(&self) -> Vec<K>
@@ -49,12 +51,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.insert(1, 10).unwrap();
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.values(), [10, 20]);
+    /// # }
     /// ```
     #[must_use]
     pub fn values(&self) -> Vec<V> {
@@ -66,12 +70,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.insert(1, 10).unwrap();
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.entries(), [(1, 10), (2, 20)]);
+    /// # }
     /// ```
     #[must_use]
     pub fn entries(&self) -> Vec<(K, V)>
@@ -87,6 +93,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -94,6 +101,7 @@ where
     ///     cache.insert(key, key * 10).unwrap();
     /// }
     /// assert_eq!(cache.keys_rev(), [3, 2, 1]); // most recently used first
+    /// # }
     /// ```
     #[must_use]
     pub fn keys_rev(&self) -> Vec<K>
@@ -108,12 +116,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.insert(1, 10).unwrap();
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.values_rev(), [20, 10]);
+    /// # }
     /// ```
     #[must_use]
     pub fn values_rev(&self) -> Vec<V> {
@@ -125,12 +135,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.insert(1, 10).unwrap();
     /// cache.insert(2, 20).unwrap();
     /// assert_eq!(cache.entries_rev(), [(2, 20), (1, 10)]);
+    /// # }
     /// ```
     #[must_use]
     pub fn entries_rev(&self) -> Vec<(K, V)>
@@ -150,6 +162,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -158,6 +171,7 @@ where
     /// copy.insert(2, 20).unwrap();
     /// assert_eq!(cache.keys(), [1]);
     /// assert_eq!(copy.keys(), [1, 2]);
+    /// # }
     /// ```
     #[must_use]
     pub fn deep_clone(&self) -> Self

@@ -20,6 +20,7 @@
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, LruPolicy};
 ///
 /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -30,6 +31,7 @@
 /// assert_eq!((stats.hits, stats.misses, stats.inserts), (1, 1, 1));
 /// assert_eq!(stats.requests(), 2);
 /// assert_eq!(stats.hit_ratio(), 0.5);
+/// # }
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -54,12 +56,14 @@ impl CacheStats {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
     /// cache.get(&1);
     /// cache.peek(&1); // not counted
     /// assert_eq!(cache.stats().requests(), 1);
+    /// # }
     /// ```
     #[must_use]
     pub const fn requests(&self) -> u64 {
@@ -83,6 +87,7 @@ impl CacheStats {
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<u32, u32, LruPolicy> = Cache::new(10);
@@ -93,6 +98,7 @@ impl CacheStats {
     /// }
     /// cache.get(&2);
     /// assert_eq!(cache.stats().hit_ratio(), 0.75);
+    /// # }
     /// ```
     #[must_use]
     pub fn hit_ratio(&self) -> f64 {

@@ -36,6 +36,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Error, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
@@ -43,7 +44,8 @@ where
     /// assert_eq!(cache.replace("tenant-a", 2)?, 1); // rotate the client
     /// assert_eq!(cache.get("tenant-a"), Some(2));
     /// assert!(matches!(cache.replace("tenant-b", 3), Err(Error::NotCached { .. })));
-    /// # Ok::<(), Error>(())
+    /// # }
+    /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn replace(&self, key: K, value: V) -> Result<V, Error>
     where
@@ -64,12 +66,14 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
     /// assert_eq!(cache.upsert("a", 1), None);
     /// assert_eq!(cache.upsert("a", 2), Some(1));
     /// assert_eq!(cache.get("a"), Some(2));
+    /// # }
     /// ```
     pub fn upsert(&self, key: K, value: V) -> Option<V> {
         let hash = self.hash(&key);
@@ -90,6 +94,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// let cache: Cache<&str, u32, LruPolicy> = Cache::new(10);
@@ -97,6 +102,7 @@ where
     /// assert_eq!(cache.remove_if("a", |v| *v > 5), None);
     /// assert_eq!(cache.remove_if("a", |v| *v == 1), Some(1));
     /// assert!(cache.is_empty());
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn remove_if<Q>(&self, key: &Q, remove: impl FnOnce(&V) -> bool) -> Option<V>
@@ -124,6 +130,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, LruPolicy};
     ///
     /// // Drop one tenant's clients.
@@ -133,6 +140,7 @@ where
     /// cache.insert(("tenant-a", "sqs"), 3)?;
     /// assert_eq!(cache.retain(|(tenant, _), _| *tenant != "tenant-a"), 2);
     /// assert_eq!(cache.keys(), [("tenant-b", "s3")]);
+    /// # }
     /// # Ok::<(), clientcache::Error>(())
     /// ```
     pub fn retain(&self, mut keep: impl FnMut(&K, &V) -> bool) -> usize {
@@ -159,6 +167,7 @@ where
     /// # Examples
     ///
     /// ```
+    /// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
     /// use clientcache::{Cache, Compute, LruPolicy};
     ///
     /// // A per-key counter that never loses an update to a race.
@@ -169,6 +178,7 @@ where
     /// assert_eq!(cache.get("hits"), Some(3));
     /// assert_eq!(cache.compute("hits", |_| Compute::Remove), None);
     /// assert_eq!(cache.compute("hits", |_| Compute::Keep), None);
+    /// # }
     /// ```
     pub fn compute(&self, key: K, decide: impl FnOnce(Option<&V>) -> Compute<V>) -> Option<V> {
         let hash = self.hash(&key);

@@ -370,6 +370,7 @@ impl ClientCacheKeyBuilder {
     /// # Ok::<(), clientcache::aws::Error>(())
     /// ```
     #[cfg(feature = "aws-config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
     #[must_use = "builder methods return the builder: chain them, then call build"]
     pub fn credentials_from(self, credentials: &aws_credential_types::Credentials) -> Self {
         let built = self.credentials(

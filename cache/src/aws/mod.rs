@@ -9,7 +9,7 @@
 //! service needs exactly one client per distinct configuration, bounded, shared across threads
 //! and tasks. That needs an *identity* for a configuration ([`ClientCacheKey`]), a cache that
 //! holds clients of every service ([`ClientCache`]), and a way to get a client that builds it
-//! only on a miss ([`Session`], feature `aws-config`).
+//! only on a miss (`Session`, feature `aws-config`).
 //!
 //! # Examples
 //!
@@ -49,7 +49,7 @@
 //! - **Credentials compare by a keyed fingerprint** of the id, secret and token (see
 //!   `fingerprint.rs` for the construction and why), so a key never holds a secret. Credentials
 //!   from an `SdkConfig` compare by their provider's identity-cache partition instead
-//!   ([`ClientCacheKey::from_sdk_config`]).
+//!   (`ClientCacheKey::from_sdk_config`, feature `aws-config`).
 //! - **Extra parameters** ([`ClientCacheKeyBuilder::param`]) compare by name and
 //!   [`ParamValue`]; `true` is not `"true"`.
 //! - **A client key never equals a resource key** ([`ResourceCacheKey`]): they are different
@@ -83,6 +83,7 @@ pub use key::ClientCacheKey;
 pub use param::ParamValue;
 pub use resource::ResourceCacheKey;
 #[cfg(feature = "aws-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
 pub use session::{ClientOptions, SdkClient, SdkConfig, Session, SessionBuilder};
 /// Clients of every service in one cache, keyed by [`ClientCacheKey`] and read back typed: an
 /// [`AnyValueCache`](crate::AnyValueCache) whose entries expire with their keys' credentials.

@@ -7,6 +7,7 @@ use aws_smithy_runtime_api::client::identity::ResolveIdentity;
 use aws_types::SdkConfig;
 use std::borrow::Cow;
 
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
 impl ClientCacheKey {
     /// The key of the `service` client that `config` builds
     /// (`aws_sdk_<service>::Config::from(&config)`).

@@ -181,7 +181,7 @@ impl ClientOptions {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownPolicy`] listing the available names.
+    /// [`Error::Cache`] with [`crate::Error::UnknownPolicy`] listing the available names.
     ///
     /// # Examples
     ///
@@ -397,7 +397,7 @@ impl<M> SessionBuilder<M> {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownPolicy`] listing the available names.
+    /// [`Error::Cache`] with [`crate::Error::UnknownPolicy`] listing the available names.
     ///
     /// # Examples
     ///
@@ -478,7 +478,7 @@ impl<M> SessionBuilder<M> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidMaxSize`] for a bound above [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT);
+    /// [`Error::Cache`] with [`crate::Error::InvalidMaxSize`] for a bound above [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT);
     /// [`Error::InvalidKey`] when the config holds a region or endpoint URL that cannot be
     /// valid.
     ///
@@ -579,7 +579,7 @@ impl<M> Session<M> {
     ///
     /// [`Error::ClientBuild`] when the SDK refuses the config (its `from_conf` panicked);
     /// [`Error::InvalidKey`] when `C::SERVICE` is not a valid service name;
-    /// [`Error::TypeMismatch`] when the session's cache holds another type under the key.
+    /// [`Error::Cache`] with [`crate::Error::TypeMismatch`] when the session's cache holds another type under the key.
     ///
     /// # Examples
     ///
@@ -600,7 +600,7 @@ impl<M> Session<M> {
     /// # Errors
     ///
     /// As [`client`](Self::client), and [`Error::InvalidKey`] for an invalid parameter name,
-    /// [`Error::InvalidMaxSize`] for a bound above [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT).
+    /// [`Error::Cache`] with [`crate::Error::InvalidMaxSize`] for a bound above [`MAX_SIZE_LIMIT`](crate::MAX_SIZE_LIMIT).
     ///
     /// # Examples
     ///

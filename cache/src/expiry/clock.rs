@@ -85,6 +85,7 @@ impl Clock for MonotonicClock {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, LruPolicy, ManualClock};
 /// use std::time::Duration;
 ///
@@ -98,6 +99,7 @@ impl Clock for MonotonicClock {
 /// assert_eq!(cache.get("token"), Some(1));
 /// clock.advance(Duration::from_secs(1)); // exactly the deadline: expired
 /// assert_eq!(cache.get("token"), None);
+/// # }
 /// # Ok::<(), clientcache::Error>(())
 /// ```
 #[derive(Clone, Debug, Default)]

@@ -72,6 +72,7 @@ const WHEEL_WORK_PER_OPERATION: usize = 8;
 /// # Examples
 ///
 /// ```
+/// # #[cfg(all(feature = "lru", feature = "lfu", feature = "tinylfu"))] {
 /// use clientcache::{Cache, Expiry, LruPolicy, ManualClock};
 /// use std::time::Duration;
 ///
@@ -98,6 +99,7 @@ const WHEEL_WORK_PER_OPERATION: usize = 8;
 /// cache.insert("long".into(), ("b".into(), Duration::from_secs(50)))?;
 /// clock.advance(Duration::from_secs(10));
 /// assert_eq!(cache.keys(), ["long"]);
+/// # }
 /// # Ok::<(), clientcache::Error>(())
 /// ```
 pub trait Expiry<K, V>: Send + Sync {
