@@ -2,39 +2,46 @@
 //! by insertion) or time-to-idle (ordered by last read).
 //!
 //! With one duration for every entry, the order of the deadlines is the order of the
-//! timestamps, so a doubly linked list by [`EntryId`] suffices: an insert or a read appends at
-//! the tail, the head is always the next entry due, and removal is O(1). Each entry costs one
-//! [`Node`] of 16 bytes (two links and the timestamp), in a vector indexed by entry id that the
-//! cache allocates only when the duration is configured.
+//! timestamps, so a doubly linked list by [`EntryId`] suffices (the contract crate's shared
+//! [`List`]): an insert or a read appends at the back, the front is always the next entry due,
+//! and removal is O(1). Each entry costs one node of 16 bytes (two links and the timestamp), in
+//! a vector indexed by entry id that the cache allocates only when the duration is configured.
 
 use crate::expiry::Timestamp;
+use clientcache_policy_api::list::{Linked, Links, List};
 use clientcache_policy_api::{EntryId, InvariantViolation, ensure};
 
-/// No entry.
-const NIL: u32 = u32::MAX;
-
-/// One entry's place in the queue.
+/// One entry's place in the queue: its links and its deadline.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    /// Towards the head (older), or [`NIL`].
-    prev: u32,
-    /// Towards the tail (newer), or [`NIL`].
-    next: u32,
+    links: Links,
     /// The entry's deadline: its insertion (TTL) or last read (TTI) plus the duration.
     time: Timestamp,
 }
 
-/// Entries ordered by a timestamp that only grows from head to tail.
+const _: () = assert!(std::mem::size_of::<Node>() == 16);
+
+impl Linked for Node {
+    #[inline]
+    fn links(&self) -> Links {
+        self.links
+    }
+
+    #[inline]
+    fn links_mut(&mut self) -> &mut Links {
+        &mut self.links
+    }
+}
+
+/// Entries ordered by a timestamp that only grows from front to back: a [`List`] of the
+/// contract crate's, over nodes that carry the timestamp.
 #[derive(Clone, Debug)]
 pub(crate) struct TimeQueue {
-    /// By entry id. Invariant: a node is meaningful only while its id is queued.
+    /// By entry id. Invariant: linked iff the id is queued.
     nodes: Vec<Node>,
-    /// The oldest queued entry, or [`NIL`].
-    head: u32,
-    /// The newest, or [`NIL`].
-    tail: u32,
-    /// Queued entries. Invariant: walking from `head` by `next` visits `len` nodes, in
-    /// non-decreasing `time`, and ends at `tail`.
+    /// The queued ids, oldest first. Invariant: non-decreasing `time` from front to back.
+    list: List,
+    /// Queued entries. Invariant: the length of `list`.
     len: usize,
 }
 
@@ -43,62 +50,42 @@ impl TimeQueue {
     pub(crate) const fn new() -> Self {
         TimeQueue {
             nodes: Vec::new(),
-            head: NIL,
-            tail: NIL,
+            list: List::EMPTY,
             len: 0,
         }
     }
 
-    /// Appends `id` (not queued) with `time`, which must be at least the tail's.
+    /// Appends `id` (not queued) with `time`, which must be at least the back's.
     pub(crate) fn push(&mut self, id: EntryId, time: Timestamp) {
         let i = id.index();
         if i >= self.nodes.len() {
-            let node = Node {
-                prev: NIL,
-                next: NIL,
+            let vacant = Node {
+                links: Links::VACANT,
                 time: Timestamp::ZERO,
             };
-            self.nodes.resize(i + 1, node);
+            self.nodes.resize(i + 1, vacant);
         }
         debug_assert!(
-            self.tail == NIL || self.nodes[self.tail as usize].time <= time,
+            self.list
+                .back(&self.nodes)
+                .is_none_or(|back| self.nodes[back as usize].time <= time),
             "a clock went backwards"
         );
-        self.nodes[i] = Node {
-            prev: self.tail,
-            next: NIL,
-            time,
-        };
-        match self.tail {
-            NIL => self.head = id.get(),
-            tail => self.nodes[tail as usize].next = id.get(),
-        }
-        self.tail = id.get();
+        self.nodes[i].time = time;
+        self.list.push_back(&mut self.nodes, id.get());
         self.len += 1;
     }
 
     /// Takes `id` (queued) out.
     pub(crate) fn remove(&mut self, id: EntryId) {
-        let Node { prev, next, .. } = self.nodes[id.index()];
-        match prev {
-            NIL => self.head = next,
-            prev => self.nodes[prev as usize].next = next,
-        }
-        match next {
-            NIL => self.tail = prev,
-            next => self.nodes[next as usize].prev = prev,
-        }
+        self.list.unlink(&mut self.nodes, id.get());
         self.len -= 1;
     }
 
-    /// Moves `id` (queued) to the tail with a new `time` (a read, for time-to-idle).
+    /// Moves `id` (queued) to the back with a new `time` (a read, for time-to-idle).
     pub(crate) fn touch(&mut self, id: EntryId, time: Timestamp) {
-        if self.tail == id.get() {
-            self.nodes[id.index()].time = time;
-            return;
-        }
-        self.remove(id);
-        self.push(id, time);
+        self.nodes[id.index()].time = time;
+        self.list.move_to_back(&mut self.nodes, id.get());
     }
 
     /// `id`'s timestamp (queued).
@@ -110,27 +97,20 @@ impl TimeQueue {
     /// The oldest entry and its timestamp.
     #[inline]
     pub(crate) fn oldest(&self) -> Option<(EntryId, Timestamp)> {
-        (self.head != NIL).then(|| (EntryId::new(self.head), self.nodes[self.head as usize].time))
+        let front = self.list.front()?;
+        Some((EntryId::new(front), self.nodes[front as usize].time))
     }
 
     /// Empties the queue (keeps its memory).
     pub(crate) fn clear(&mut self) {
-        self.head = NIL;
-        self.tail = NIL;
+        self.nodes.iter_mut().for_each(|n| n.links = Links::VACANT);
+        self.list = List::EMPTY;
         self.len = 0;
     }
 
     /// The queued ids, oldest first (for `validate`).
     pub(crate) fn ids(&self) -> impl Iterator<Item = EntryId> + '_ {
-        let mut at = self.head;
-        std::iter::from_fn(move || {
-            (at != NIL).then(|| {
-                let id = EntryId::new(at);
-                at = self.nodes[at as usize].next;
-                id
-            })
-        })
-        .take(self.len + 1)
+        self.list.iter(&self.nodes).map(EntryId::new)
     }
 
     /// Number of queued entries.
@@ -138,30 +118,23 @@ impl TimeQueue {
         self.len
     }
 
-    /// Checks the links, the length and the order from scratch.
+    /// Checks the links ([`List::validate`]), the length and the order from scratch.
     pub(crate) fn validate(&self, what: &str) -> Result<(), InvariantViolation> {
-        let mut count = 0;
-        let mut prev = NIL;
-        let mut last = Timestamp::ZERO;
-        for id in self.ids() {
-            let node = self.nodes[id.index()];
-            ensure!(
-                node.prev == prev,
-                "the {what} queue's links are broken at {id:?}"
-            );
-            ensure!(
-                node.time >= last,
-                "the {what} queue is out of time order at {id:?}"
-            );
-            last = node.time;
-            prev = id.get();
-            count += 1;
-        }
+        let count = self.list.validate(&self.nodes, what)?;
         ensure!(
-            count == self.len && prev == self.tail,
+            count == self.len,
             "the {what} queue holds {count} entries, its length says {}",
             self.len
         );
+        let mut last = Timestamp::ZERO;
+        for id in self.ids() {
+            let time = self.time(id);
+            ensure!(
+                time >= last,
+                "the {what} queue is out of time order at {id:?}"
+            );
+            last = time;
+        }
         Ok(())
     }
 }

@@ -10,7 +10,7 @@
 //! and the eighth level reaches past any `u64` deadline: nothing overflows. A deadline is
 //! placed by the highest tick bit in which it differs from the wheel's time: in the level of
 //! that bit, in the bucket its tick falls in; a deadline at or before the wheel's tick goes to
-//! the current level-0 bucket. Every bucket is a circular doubly linked list of entry ids, and
+//! the current level-0 bucket. Every bucket is a circular doubly linked list of entry ids (the contract crate's `List`), and
 //! one bit per bucket says whether it holds any, so finding the next non-empty bucket is a few
 //! bit operations per level.
 //!
@@ -26,6 +26,7 @@
 //! checks an entry's own deadline exactly, so a late removal never serves an expired value.
 
 use crate::expiry::Timestamp;
+use clientcache_policy_api::list::{Linked, Links, List};
 use clientcache_policy_api::{EntryId, InvariantViolation, ensure};
 
 /// Bits of a tick: 2^20 ns.
@@ -36,17 +37,26 @@ const LEVEL_BITS: u32 = 6;
 const BUCKETS: usize = 1 << LEVEL_BITS;
 /// Levels: enough that `TICK_BITS + LEVELS * LEVEL_BITS >= 64`.
 const LEVELS: usize = 8;
-/// No entry.
-const NIL: u32 = u32::MAX;
 /// Not in any bucket.
 const NO_SLOT: u16 = u16::MAX;
 
 /// One entry's links within its bucket, and its deadline.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    prev: u32,
-    next: u32,
+    links: Links,
     deadline: Timestamp,
+}
+
+impl Linked for Node {
+    #[inline]
+    fn links(&self) -> Links {
+        self.links
+    }
+
+    #[inline]
+    fn links_mut(&mut self) -> &mut Links {
+        &mut self.links
+    }
 }
 
 /// Per-entry deadlines (see the module docs).
@@ -56,8 +66,8 @@ pub(crate) struct TimerWheel {
     nodes: Vec<Node>,
     /// By entry id: the bucket (`level * BUCKETS + index`) holding it, or [`NO_SLOT`].
     slots: Vec<u16>,
-    /// A member of each bucket's circular list (its first), or [`NIL`].
-    heads: Box<[u32]>,
+    /// Each bucket's entries: a [`List`] of the contract crate's, over the nodes.
+    buckets: Box<[List]>,
     /// Bit `i` of `occupied[l]`: bucket `i` of level `l` is not empty.
     occupied: [u64; LEVELS],
     /// The wheel's time, in ticks. Invariant: every entry outside `cascading` sits in the bucket
@@ -92,7 +102,7 @@ impl TimerWheel {
         TimerWheel {
             nodes: Vec::new(),
             slots: Vec::new(),
-            heads: vec![NIL; LEVELS * BUCKETS].into_boxed_slice(),
+            buckets: vec![List::EMPTY; LEVELS * BUCKETS].into_boxed_slice(),
             occupied: [0; LEVELS],
             tick: 0,
             cascading: None,
@@ -106,8 +116,7 @@ impl TimerWheel {
         if i >= self.slots.len() {
             self.slots.resize(i + 1, NO_SLOT);
             let node = Node {
-                prev: NIL,
-                next: NIL,
+                links: Links::VACANT,
                 deadline: Timestamp::ZERO,
             };
             self.nodes.resize(i + 1, node);
@@ -144,9 +153,9 @@ impl TimerWheel {
         while *budget > 0 {
             *budget -= 1;
             if let Some(slot) = self.cascading {
-                match self.heads[slot as usize] {
-                    NIL => self.cascading = None,
-                    first => {
+                match self.buckets[slot as usize].front() {
+                    None => self.cascading = None,
+                    Some(first) => {
                         let id = EntryId::new(first);
                         self.unlink(id, slot);
                         let deadline = ticks(self.nodes[id.index()].deadline);
@@ -159,8 +168,7 @@ impl TimerWheel {
                 return None;
             }
             let current = (self.tick % BUCKETS as u64) as u16;
-            let first = self.heads[current as usize];
-            if first != NIL {
+            if let Some(first) = self.buckets[current as usize].front() {
                 // Its deadline lies in an earlier tick than `now`'s.
                 let id = EntryId::new(first);
                 self.unlink(id, current);
@@ -228,7 +236,12 @@ impl TimerWheel {
     /// Empties the wheel; its time stays.
     pub(crate) fn clear(&mut self) {
         self.slots.iter_mut().for_each(|slot| *slot = NO_SLOT);
-        self.heads.iter_mut().for_each(|head| *head = NIL);
+        self.nodes
+            .iter_mut()
+            .for_each(|node| node.links = Links::VACANT);
+        self.buckets
+            .iter_mut()
+            .for_each(|bucket| *bucket = List::EMPTY);
         self.occupied = [0; LEVELS];
         self.cascading = None;
         self.len = 0;
@@ -241,59 +254,32 @@ impl TimerWheel {
 
     /// The ids in bucket `slot`.
     fn bucket(&self, slot: u16) -> impl Iterator<Item = EntryId> + '_ {
-        let first = self.heads[slot as usize];
-        let mut at = first;
-        let mut started = false;
-        std::iter::from_fn(move || {
-            if at == NIL || (started && at == first) {
-                return None;
-            }
-            started = true;
-            let id = EntryId::new(at);
-            at = self.nodes[at as usize].next;
-            Some(id)
-        })
+        self.buckets[slot as usize]
+            .iter(&self.nodes)
+            .map(EntryId::new)
     }
 
     /// Adds `id` at the end of bucket `slot`.
     fn link(&mut self, id: EntryId, slot: u16) {
-        let i = id.get();
-        match self.heads[slot as usize] {
-            NIL => {
-                self.heads[slot as usize] = i;
-                self.nodes[i as usize].prev = i;
-                self.nodes[i as usize].next = i;
-                let (level, index) = (slot as usize / BUCKETS, slot as usize % BUCKETS);
-                self.occupied[level] |= 1 << index;
-            }
-            first => {
-                let last = self.nodes[first as usize].prev;
-                self.nodes[i as usize].prev = last;
-                self.nodes[i as usize].next = first;
-                self.nodes[last as usize].next = i;
-                self.nodes[first as usize].prev = i;
-            }
+        let bucket = &mut self.buckets[slot as usize];
+        if bucket.is_empty() {
+            let (level, index) = (slot as usize / BUCKETS, slot as usize % BUCKETS);
+            self.occupied[level] |= 1 << index;
         }
-        self.slots[i as usize] = slot;
+        bucket.push_back(&mut self.nodes, id.get());
+        self.slots[id.index()] = slot;
         self.len += 1;
     }
 
     /// Takes `id` out of bucket `slot`.
     fn unlink(&mut self, id: EntryId, slot: u16) {
-        let i = id.get();
-        let Node { prev, next, .. } = self.nodes[i as usize];
-        if next == i {
-            self.heads[slot as usize] = NIL;
+        let bucket = &mut self.buckets[slot as usize];
+        bucket.unlink(&mut self.nodes, id.get());
+        if bucket.is_empty() {
             let (level, index) = (slot as usize / BUCKETS, slot as usize % BUCKETS);
             self.occupied[level] &= !(1 << index);
-        } else {
-            self.nodes[prev as usize].next = next;
-            self.nodes[next as usize].prev = prev;
-            if self.heads[slot as usize] == i {
-                self.heads[slot as usize] = next;
-            }
         }
-        self.slots[i as usize] = NO_SLOT;
+        self.slots[id.index()] = NO_SLOT;
         self.len -= 1;
     }
 
@@ -302,30 +288,26 @@ impl TimerWheel {
         let mut count = 0;
         for slot in 0..(LEVELS * BUCKETS) as u16 {
             let (level, index) = (slot as usize / BUCKETS, slot as usize % BUCKETS);
+            let bucket = &self.buckets[slot as usize];
             let occupied = self.occupied[level] & (1 << index) != 0;
             ensure!(
-                occupied == (self.heads[slot as usize] != NIL),
+                occupied == !bucket.is_empty(),
                 "wheel bucket {slot}'s occupied bit is wrong"
             );
+            count += bucket.validate(&self.nodes, "wheel bucket")?;
             for id in self.bucket(slot) {
-                count += 1;
-                let node = self.nodes[id.index()];
                 ensure!(
                     self.slots[id.index()] == slot,
                     "{id:?} is in wheel bucket {slot} but recorded in another"
                 );
-                ensure!(
-                    self.nodes[node.next as usize].prev == id.get(),
-                    "wheel bucket {slot}'s links are broken at {id:?}"
-                );
                 if self.cascading != Some(slot) {
-                    let expected = place(ticks(node.deadline), self.tick);
+                    let deadline = self.nodes[id.index()].deadline;
+                    let expected = place(ticks(deadline), self.tick);
                     ensure!(
                         expected == slot,
                         "{id:?} sits in wheel bucket {slot}, its deadline belongs in {expected}"
                     );
                 }
-                ensure!(count <= self.len, "a wheel bucket's list does not close");
             }
         }
         ensure!(
