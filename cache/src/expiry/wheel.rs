@@ -291,7 +291,7 @@ impl TimerWheel {
             let bucket = &self.buckets[slot as usize];
             let occupied = self.occupied[level] & (1 << index) != 0;
             ensure!(
-                occupied == !bucket.is_empty(),
+                occupied != bucket.is_empty(),
                 "wheel bucket {slot}'s occupied bit is wrong"
             );
             count += bucket.validate(&self.nodes, "wheel bucket")?;
