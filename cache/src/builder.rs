@@ -372,8 +372,17 @@ impl<K, V, P, S> CacheBuilder<K, V, P, S> {
     /// Calls `listener(key, value, cause)` for every entry that leaves the cache, after the
     /// cache lock is released: it may call back into the cache. See [`RemovalCause`] for the
     /// causes. Entries removed together (by `clear` or a shrinking `set_max_size`) are reported
-    /// in policy order, next victim first. A panic in the listener propagates to the caller of
-    /// the operation that removed the entry; the cache stays consistent.
+    /// in policy order, next victim first.
+    ///
+    /// When the listener calls back into the cache and that causes removals (an insert that
+    /// evicts), those are not reported from inside the running listener call, which would
+    /// recurse: they are queued and reported by the outermost call once it has reported its
+    /// own, in order. So the listener is never re-entered for one cache on one thread, and a
+    /// chain of evictions that each insert runs in constant stack.
+    ///
+    /// A panic in the listener does not lose the other reports: the remaining entries of the
+    /// operation (and those queued behind them) are still handed over, then the first panic
+    /// propagates to the caller of the operation; the cache stays consistent and usable.
     ///
     /// # Examples
     ///
