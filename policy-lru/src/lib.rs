@@ -32,10 +32,10 @@
 //!
 //! One node of two `u32` links (8 bytes) per id, in a `Vec` indexed by
 //! [`EntryId::index`]. Resident ids form a single *circular* doubly linked list threaded through
-//! the table (the contract crate's shared [`List`](clientcache_policy_api::list::List)): its
-//! front is the least recently used id (the victim) and its back the most recently used. This is Mattson's LRU stack (R. L. Mattson, J. Gecsei, D. R. Slutz,
-//! I. L. Traiger, "Evaluation techniques for storage hierarchies", IBM Systems Journal 9(2),
-//! 1970) as an intrusive list with index links, as in quick_cache's `linked_slab`.
+//! the table (the contract crate's shared [`List`]): its front is the least recently used id (the
+//! victim) and its back the most recently used. This is Mattson's LRU stack (R. L. Mattson,
+//! J. Gecsei, D. R. Slutz, I. L. Traiger, "Evaluation techniques for storage hierarchies", IBM
+//! Systems Journal 9(2), 1970) as an intrusive list with index links, as in quick_cache's `linked_slab`.
 //!
 //! Invariants (written on the fields they govern, checked with `debug_assert!` at each splice
 //! and from scratch by [`Policy::validate`]):

@@ -2,7 +2,7 @@
 //! collected under the request cap.
 //!
 //! No format holds its file in memory: a line or a record at a time is read into a reused
-//! buffer and turned into a request at once, interned to a dense id ([`Keys`]), so decoding
+//! buffer and turned into a request at once, interned to a dense id (`Keys`), so decoding
 //! needs 4 bytes per request, each distinct key once with its index entry, and a line's worth
 //! of buffer; a trace past [`MAX_REQUESTS`] stops at the first request too many instead of
 //! after reading everything.
