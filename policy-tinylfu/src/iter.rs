@@ -12,7 +12,7 @@ use std::iter::FusedIterator;
 
 use clientcache_policy_api::EntryId;
 
-use crate::list::{List, Node};
+use crate::list::{NIL, Node, Segment};
 use crate::segments::Segments;
 use crate::sketch::FrequencySketch;
 
@@ -83,10 +83,10 @@ struct Cursor {
 }
 
 impl Cursor {
-    fn new(list: &List) -> Self {
+    fn new(segment: &Segment) -> Self {
         Cursor {
-            at: list.head,
-            left: list.len,
+            at: segment.front().unwrap_or(NIL),
+            left: segment.len,
         }
     }
 
@@ -95,7 +95,7 @@ impl Cursor {
     }
 
     fn advance(&mut self, nodes: &[Node]) {
-        self.at = nodes[self.at as usize].next;
+        self.at = nodes[self.at as usize].links.next;
         self.left -= 1;
     }
 }

@@ -11,9 +11,10 @@
 //! unlinks, so that the order in which successive evictions leave is fixed by the lists as they
 //! stand (see [`crate::iter`]).
 
+use clientcache_policy_api::list::Links;
 use clientcache_policy_api::{EntryId, InvariantViolation, ensure};
 
-use crate::list::{List, NIL, Node, Region};
+use crate::list::{Node, Region, Segment};
 use crate::sketch::Mixed;
 
 /// The three lists over one node table.
@@ -25,12 +26,12 @@ pub(crate) struct Segments {
     pub(crate) nodes: Vec<Node>,
     /// The admission window, LRU first. Invariant: `window.len <= window_target` after every
     /// event.
-    pub(crate) window: List,
+    pub(crate) window: Segment,
     /// Main region's probation segment, LRU (the main victim) first.
-    pub(crate) probation: List,
+    pub(crate) probation: Segment,
     /// Main region's protected segment, LRU first. Invariant: `protected.len <=
     /// protected_target` after every event.
-    pub(crate) protected: List,
+    pub(crate) protected: Segment,
     /// The window's size bound, set by the hill climber. Invariant: `>= 1`.
     pub(crate) window_target: usize,
     /// The protected segment's size bound: 80 % of the main region. Invariant: `>= 1`.
@@ -41,9 +42,9 @@ impl Default for Segments {
     fn default() -> Self {
         Segments {
             nodes: Vec::new(),
-            window: List::EMPTY,
-            probation: List::EMPTY,
-            protected: List::EMPTY,
+            window: Segment::EMPTY,
+            probation: Segment::EMPTY,
+            protected: Segment::EMPTY,
             window_target: 1,
             protected_target: 1,
         }
@@ -159,9 +160,9 @@ impl Segments {
     /// Forgets every id, keeping the table's allocation and the targets.
     pub(crate) fn clear(&mut self) {
         self.nodes.clear();
-        self.window = List::EMPTY;
-        self.probation = List::EMPTY;
-        self.protected = List::EMPTY;
+        self.window = Segment::EMPTY;
+        self.probation = Segment::EMPTY;
+        self.protected = Segment::EMPTY;
     }
 
     /// Reserves the table for ids `0..capacity` (ignoring failure).
@@ -195,7 +196,7 @@ impl Segments {
             ("probation", &self.probation, Region::Probation),
             ("protected", &self.protected, Region::Protected),
         ] {
-            validate_list(nodes, name, list, region)?;
+            validate_segment(nodes, name, list, region)?;
             let tagged = nodes.iter().filter(|n| n.region() == region).count();
             ensure!(
                 tagged == list.len,
@@ -206,11 +207,11 @@ impl Segments {
         }
         for (i, n) in nodes.iter().enumerate() {
             ensure!(
-                (n.region() == Region::Vacant) == (n.prev == NIL && n.next == NIL),
+                (n.region() == Region::Vacant) == (n.links == Links::VACANT),
                 "node {i} is tagged {:?} with links ({}, {})",
                 n.region(),
-                n.prev,
-                n.next
+                n.links.prev,
+                n.links.next
             );
         }
         ensure!(
@@ -240,65 +241,25 @@ impl Segments {
     }
 }
 
-/// Walks `list` forwards and backwards, checking bounds, symmetry, tags and closure.
-fn validate_list(
+/// Checks `segment`'s list (bounds, symmetry, closure: the shared list's walk), that its
+/// length is `segment.len` and that every id on it is tagged with `region`.
+fn validate_segment(
     nodes: &[Node],
     name: &str,
-    list: &List,
+    segment: &Segment,
     region: Region,
 ) -> Result<(), InvariantViolation> {
-    if list.head == NIL {
-        ensure!(
-            list.len == 0,
-            "{name} head is NIL but its len is {}",
-            list.len
-        );
-        return Ok(());
-    }
+    let listed = segment.list.validate(nodes, name)?;
     ensure!(
-        list.len > 0,
-        "{name} len is 0 but its head is {}",
-        list.head
+        listed == segment.len,
+        "the {name} list holds {listed} ids, but its len is {}",
+        segment.len
     );
-    for (direction, forward) in [("next", true), ("prev", false)] {
-        let mut seen = vec![false; nodes.len()];
-        let mut at = list.head;
-        for step in 0..list.len {
-            ensure!(
-                (at as usize) < nodes.len(),
-                "walking {name} by {direction} reached {at}, outside the table"
-            );
-            ensure!(
-                !std::mem::replace(&mut seen[at as usize], true),
-                "walking {name} by {direction} visits {at} twice"
-            );
-            let node = nodes[at as usize];
-            ensure!(
-                node.region() == region,
-                "walking {name} by {direction} reached node {at} tagged {:?} at step {step}",
-                node.region()
-            );
-            let to = if forward { node.next } else { node.prev };
-            ensure!(
-                (to as usize) < nodes.len(),
-                "node {at} links {direction} to {to}, outside the table"
-            );
-            let back = if forward {
-                nodes[to as usize].prev
-            } else {
-                nodes[to as usize].next
-            };
-            ensure!(
-                back == at,
-                "node {at} links {direction} to {to}, which links back to {back}"
-            );
-            at = to;
-        }
+    for (step, at) in segment.iter(nodes).enumerate() {
+        let tag = nodes[at as usize].region();
         ensure!(
-            at == list.head,
-            "walking {name} by {direction} {} steps from {} ends at {at}",
-            list.len,
-            list.head
+            tag == region,
+            "walking {name} reached node {at} tagged {tag:?} at step {step}"
         );
     }
     Ok(())

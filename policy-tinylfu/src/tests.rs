@@ -22,9 +22,9 @@ fn regions(p: &TinyLfuPolicy) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     p.validate().unwrap();
     let s = &p.segments;
     (
-        s.window.walk(&s.nodes).collect(),
-        s.probation.walk(&s.nodes).collect(),
-        s.protected.walk(&s.nodes).collect(),
+        s.window.iter(&s.nodes).collect(),
+        s.probation.iter(&s.nodes).collect(),
+        s.protected.iter(&s.nodes).collect(),
     )
 }
 
@@ -362,8 +362,8 @@ fn validate_reports_broken_links_and_counts() {
     assert!(broken.validate().is_err());
 
     let mut broken = p.clone();
-    let head = broken.segments.probation.head as usize;
-    broken.segments.nodes[head].prev = NIL;
+    let head = broken.segments.probation.front().unwrap() as usize;
+    broken.segments.nodes[head].links.prev = NIL;
     assert!(broken.validate().is_err());
 
     let mut broken = p.clone();
