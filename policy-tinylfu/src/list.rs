@@ -1,5 +1,5 @@
 //! [`Node`]: one id's region, key hash and last counted request time, threaded on the
-//! contract crate's shared intrusive [`List`](clientcache_policy_api::list::List); and
+//! contract crate's shared intrusive [`List`]; and
 //! [`Segment`]: one such list with its length, the window, probation or protected segment.
 //!
 //! Every resident id has one [`Node`] in a table indexed by
