@@ -97,6 +97,41 @@ impl Linked for Links {
     }
 }
 
+/// Implements [`Linked`] for a node type whose [`Links`] are its field `$field`: the one line a
+/// policy writes for its own node.
+///
+/// ```
+/// use clientcache_policy_api::list::{Links, List};
+///
+/// #[derive(Clone, Copy)]
+/// struct Node {
+///     links: Links,
+///     bucket: u32,
+/// }
+/// clientcache_policy_api::impl_linked!(Node, links);
+///
+/// let mut nodes = [Node { links: Links::VACANT, bucket: 7 }; 2];
+/// let mut list = List::EMPTY;
+/// list.push_back(&mut nodes, 1);
+/// assert_eq!((list.front(), nodes[1].bucket), (Some(1), 7));
+/// ```
+#[macro_export]
+macro_rules! impl_linked {
+    ($node:ty, $field:ident) => {
+        impl $crate::list::Linked for $node {
+            #[inline]
+            fn links(&self) -> $crate::list::Links {
+                self.$field
+            }
+
+            #[inline]
+            fn links_mut(&mut self) -> &mut $crate::list::Links {
+                &mut self.$field
+            }
+        }
+    };
+}
+
 /// A circular list of ids threaded through a node table (see the [module docs](self)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct List {

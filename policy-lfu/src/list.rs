@@ -2,7 +2,7 @@
 //! intrusive [`List`](clientcache_policy_api::list::List) (one list per bucket, all in one node
 //! table).
 
-use clientcache_policy_api::list::{Linked, Links};
+use clientcache_policy_api::list::Links;
 
 pub(crate) use clientcache_policy_api::list::NIL;
 
@@ -33,14 +33,4 @@ impl Node {
     }
 }
 
-impl Linked for Node {
-    #[inline]
-    fn links(&self) -> Links {
-        self.links
-    }
-
-    #[inline]
-    fn links_mut(&mut self) -> &mut Links {
-        &mut self.links
-    }
-}
+clientcache_policy_api::impl_linked!(Node, links);

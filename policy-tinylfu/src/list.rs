@@ -7,7 +7,7 @@
 //! [`Region`] names. Each list's front is its least recently used id and its back its most
 //! recently used, as in `clientcache-policy-lru`.
 
-use clientcache_policy_api::list::{Linked, Links, List};
+use clientcache_policy_api::list::{Links, List};
 
 pub(crate) use clientcache_policy_api::list::NIL;
 
@@ -104,17 +104,7 @@ impl Node {
     }
 }
 
-impl Linked for Node {
-    #[inline]
-    fn links(&self) -> Links {
-        self.links
-    }
-
-    #[inline]
-    fn links_mut(&mut self) -> &mut Links {
-        &mut self.links
-    }
-}
+clientcache_policy_api::impl_linked!(Node, links);
 
 /// One segment: a list of ids all tagged with the segment's region, and its length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! a vector indexed by entry id that the cache allocates only when the duration is configured.
 
 use crate::expiry::Timestamp;
-use clientcache_policy_api::list::{Linked, Links, List};
+use clientcache_policy_api::list::{Links, List};
 use clientcache_policy_api::{EntryId, InvariantViolation, ensure};
 
 /// One entry's place in the queue: its links and its deadline.
@@ -21,17 +21,7 @@ struct Node {
 
 const _: () = assert!(std::mem::size_of::<Node>() == 16);
 
-impl Linked for Node {
-    #[inline]
-    fn links(&self) -> Links {
-        self.links
-    }
-
-    #[inline]
-    fn links_mut(&mut self) -> &mut Links {
-        &mut self.links
-    }
-}
+clientcache_policy_api::impl_linked!(Node, links);
 
 /// Entries ordered by a timestamp that only grows from front to back: a [`List`] of the
 /// contract crate's, over nodes that carry the timestamp.

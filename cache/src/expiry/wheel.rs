@@ -26,7 +26,7 @@
 //! checks an entry's own deadline exactly, so a late removal never serves an expired value.
 
 use crate::expiry::Timestamp;
-use clientcache_policy_api::list::{Linked, Links, List};
+use clientcache_policy_api::list::{Links, List};
 use clientcache_policy_api::{EntryId, InvariantViolation, ensure};
 
 /// Bits of a tick: 2^20 ns.
@@ -47,17 +47,7 @@ struct Node {
     deadline: Timestamp,
 }
 
-impl Linked for Node {
-    #[inline]
-    fn links(&self) -> Links {
-        self.links
-    }
-
-    #[inline]
-    fn links_mut(&mut self) -> &mut Links {
-        &mut self.links
-    }
-}
+clientcache_policy_api::impl_linked!(Node, links);
 
 /// Per-entry deadlines (see the module docs).
 #[derive(Clone, Debug)]
